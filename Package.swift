@@ -1,0 +1,46 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "constitution",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "constitution", targets: ["constitution"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // The system libyaml (Debian `libyaml-dev`). Only ConstitutionYAML may import it.
+        .systemLibrary(
+            name: "CLibYAML",
+            pkgConfig: "yaml-0.1",
+            providers: [.apt(["libyaml-dev"]), .brew(["libyaml"])]
+        ),
+        // Value types shared by every layer: locations, severities, diagnostics. No I/O.
+        .target(name: "ConstitutionCore"),
+        // The located YAML tree built from libyaml's event stream.
+        .target(name: "ConstitutionYAML", dependencies: ["CLibYAML", "ConstitutionCore"]),
+        // Walking a repository, ignore files, classifying and parsing files in parallel.
+        .target(name: "ConstitutionWorkspace", dependencies: ["ConstitutionCore", "ConstitutionYAML"]),
+        // Finding lists and file listings → text, JSON and the other formats. Knows only Core.
+        .target(name: "ConstitutionReport", dependencies: ["ConstitutionCore"]),
+        // Orchestration behind each command: one library call per command.
+        .target(
+            name: "ConstitutionApp",
+            dependencies: ["ConstitutionCore", "ConstitutionYAML", "ConstitutionWorkspace", "ConstitutionReport"]
+        ),
+        .executableTarget(
+            name: "constitution",
+            dependencies: [
+                "ConstitutionCore", "ConstitutionApp", "ConstitutionReport",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "ConstitutionCoreTests", dependencies: ["ConstitutionCore"]),
+        .testTarget(name: "ConstitutionYAMLTests", dependencies: ["ConstitutionYAML"]),
+        .testTarget(name: "ConstitutionWorkspaceTests", dependencies: ["ConstitutionWorkspace"]),
+        .testTarget(name: "ConstitutionReportTests", dependencies: ["ConstitutionReport"]),
+        .testTarget(name: "CLITests", dependencies: ["ConstitutionCore"]),
+    ]
+)

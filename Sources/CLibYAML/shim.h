@@ -1,0 +1,4 @@
+#ifndef CONSTITUTION_CLIBYAML_SHIM_H
+#define CONSTITUTION_CLIBYAML_SHIM_H
+#include <yaml.h>
+#endif

@@ -1,0 +1,258 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import ConstitutionCore
+
+/// A file found by the walk, with what the walk learnt about its place in the tree.
+public struct WalkedFile: Sendable, Hashable {
+    /// The path to open (as given, joined with the walked relative path).
+    public var fullPath: String
+    /// The path shown to the user and matched by globs: relative to the display root.
+    public var path: String
+    /// The file sits under a Helm chart's or an Ansible role's `templates/` folder.
+    public var inTemplateFolder: Bool
+    /// The file sits under an Ansible role (`roles/NAME/…` or a folder with `tasks/` and `meta/`
+    /// or `defaults/`); the role-relative folder that holds it, e.g. `tasks`, `defaults`.
+    public var roleFolder: String?
+    /// A problem found while walking (symlink loop, unreadable folder), reported for this path.
+    public var walkError: String?
+}
+
+/// Walks paths given on the command line into a sorted list of files.
+///
+/// Skips `.git/`, honours `.constitutionignore` files (gitignore syntax) in every folder, follows
+/// symlinks but reports loops, and never throws: a folder it cannot read becomes a
+/// ``WalkedFile/walkError`` entry so it is reported with the other files.
+public struct FileWalker: Sendable {
+    /// Folder names never entered.
+    public static let skippedFolders: Set<String> = [".git", ".hg", ".svn"]
+    /// The name of the ignore file.
+    public static let ignoreFileName = ".constitutionignore"
+
+    /// Creates a walker.
+    public init() {}
+
+    /// The result of a walk.
+    public struct Result: Sendable {
+        /// Files, sorted by display path.
+        public var files: [WalkedFile]
+        /// Paths given that did not exist.
+        public var missing: [String]
+    }
+
+    /// Walks `inputs` (files or folders). Display paths are relative to `displayRoot` when the
+    /// input lies inside it, else as given.
+    public func walk(_ inputs: [String], displayRoot: String?) -> Result {
+        var files: [WalkedFile] = []
+        var missing: [String] = []
+        for input in inputs {
+            let cleaned = Self.normalize(input)
+            var st = stat()
+            guard stat(cleaned, &st) == 0 else {
+                var lst = stat()
+                if lstat(cleaned, &lst) == 0 {
+                    // A dangling or looping symlink given by name: report it as that file.
+                    files.append(
+                        WalkedFile(
+                            fullPath: cleaned, path: display(cleaned, root: displayRoot), inTemplateFolder: false,
+                            roleFolder: nil, walkError: Self.errnoText(errno)))
+                } else {
+                    missing.append(input)
+                }
+                continue
+            }
+            if st.st_mode & S_IFMT == S_IFDIR {
+                var state = WalkState(rootFull: cleaned, rootDisplay: display(cleaned, root: displayRoot))
+                state.walkDirectory(full: cleaned, relative: "", context: .init(), ancestors: [])
+                files.append(contentsOf: state.files)
+            } else {
+                files.append(
+                    WalkedFile(
+                        fullPath: cleaned, path: display(cleaned, root: displayRoot),
+                        inTemplateFolder: Self.looksLikeTemplatePath(cleaned), roleFolder: Self.roleFolderFromPath(cleaned),
+                        walkError: nil))
+            }
+        }
+        files.sort { $0.path < $1.path }
+        var unique: [WalkedFile] = []
+        unique.reserveCapacity(files.count)
+        for f in files where unique.last?.path != f.path { unique.append(f) }
+        return Result(files: unique, missing: missing)
+    }
+
+    /// `./a//b/` → `a/b`; keeps a leading `/`.
+    public static func normalize(_ path: String) -> String {
+        let absolute = path.hasPrefix("/")
+        var parts: [Substring] = []
+        for part in path.split(separator: "/") where part != "." && !part.isEmpty { parts.append(part) }
+        let joined = parts.joined(separator: "/")
+        if absolute { return "/" + joined }
+        return joined.isEmpty ? "." : joined
+    }
+
+    private func display(_ path: String, root: String?) -> String {
+        guard let root, root != "." else { return path }
+        let r = Self.normalize(root)
+        if path == r { return "." }
+        if path.hasPrefix(r + "/") { return String(path.dropFirst(r.count + 1)) }
+        return path
+    }
+
+    static func errnoText(_ code: Int32) -> String {
+        switch code {
+        case ELOOP: return "cannot read: too many levels of symbolic links (a symlink loop)"
+        case ENOENT: return "cannot read: no such file (a dangling symlink?)"
+        case EACCES: return "cannot read: permission denied"
+        default: return "cannot read: " + String(cString: strerror(code))
+        }
+    }
+
+    /// For a single file given by name: is it under a `templates/` folder of a chart or role?
+    static func looksLikeTemplatePath(_ path: String) -> Bool {
+        let parts = path.split(separator: "/").map(String.init)
+        guard let t = parts.lastIndex(of: "templates"), t > 0 else { return false }
+        let parent = parts[0..<t].joined(separator: "/")
+        let base = path.hasPrefix("/") ? "/" + parent : parent
+        var st = stat()
+        if stat(base + "/Chart.yaml", &st) == 0 || stat(base + "/Chart.yml", &st) == 0 { return true }
+        if stat(base + "/tasks", &st) == 0 { return true }
+        return t >= 2 && parts[t - 2] == "roles"
+    }
+
+    static func roleFolderFromPath(_ path: String) -> String? {
+        let parts = path.split(separator: "/").map(String.init)
+        guard let r = parts.lastIndex(of: "roles"), r + 3 < parts.count else { return nil }
+        return parts[r + 2]
+    }
+}
+
+/// Per-folder facts passed down the walk.
+struct WalkContext {
+    var inTemplateFolder = false
+    var roleFolder: String?
+    var ignoreRules: [GitIgnoreRule] = []
+}
+
+private struct DirEntry {
+    var name: String
+    var isDirectory: Bool
+    var isSymlink: Bool
+    var error: String?
+}
+
+private struct WalkState {
+    let rootFull: String
+    let rootDisplay: String
+    var files: [WalkedFile] = []
+
+    init(rootFull: String, rootDisplay: String) {
+        self.rootFull = rootFull
+        self.rootDisplay = rootDisplay
+    }
+
+    func displayPath(_ relative: String) -> String {
+        if rootDisplay == "." || rootDisplay.isEmpty { return relative }
+        return relative.isEmpty ? rootDisplay : rootDisplay + "/" + relative
+    }
+
+    static func isIgnored(_ relative: String, isDirectory: Bool, rules: [GitIgnoreRule]) -> Bool {
+        var ignored = false
+        for rule in rules where rule.matches(relative, isDirectory: isDirectory) {
+            ignored = !rule.negated
+        }
+        return ignored
+    }
+
+    /// Reads a folder's entries, sorted by name; nil with an error text when it cannot be read.
+    static func list(_ full: String) -> ([DirEntry], String?) {
+        guard let dir = opendir(full) else { return ([], FileWalker.errnoText(errno)) }
+        defer { closedir(dir) }
+        var entries: [DirEntry] = []
+        while let entry = readdir(dir) {
+            let name = withUnsafePointer(to: entry.pointee.d_name) {
+                $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
+            }
+            if name == "." || name == ".." { continue }
+            let type = entry.pointee.d_type
+            var isDir = type == UInt8(DT_DIR)
+            let isLink = type == UInt8(DT_LNK)
+            var error: String?
+            if isLink || type == UInt8(DT_UNKNOWN) {
+                var st = stat()
+                if stat(full + "/" + name, &st) == 0 {
+                    isDir = st.st_mode & S_IFMT == S_IFDIR
+                } else {
+                    error = FileWalker.errnoText(errno)
+                }
+            }
+            entries.append(DirEntry(name: name, isDirectory: isDir, isSymlink: isLink, error: error))
+        }
+        entries.sort { $0.name < $1.name }
+        return (entries, nil)
+    }
+
+    mutating func walkDirectory(full: String, relative: String, context: WalkContext, ancestors: [(UInt64, UInt64)]) {
+        var st = stat()
+        guard stat(full, &st) == 0 else { return }
+        let identity = (UInt64(st.st_dev), UInt64(st.st_ino))
+        if ancestors.contains(where: { $0 == identity }) {
+            files.append(
+                WalkedFile(
+                    fullPath: full, path: displayPath(relative), inTemplateFolder: false, roleFolder: nil,
+                    walkError: "cannot read: symlink loop (this folder contains itself)"))
+            return
+        }
+        let (entries, error) = Self.list(full)
+        if let error {
+            files.append(
+                WalkedFile(fullPath: full, path: displayPath(relative), inTemplateFolder: false, roleFolder: nil, walkError: error))
+            return
+        }
+        var context = context
+        if entries.contains(where: { $0.name == FileWalker.ignoreFileName && !$0.isDirectory }),
+            let text = readSmallFile(full + "/" + FileWalker.ignoreFileName)
+        {
+            context.ignoreRules += GitIgnoreRule.parse(text, base: relative)
+        }
+        let names = Set(entries.map(\.name))
+        let isChart = names.contains("Chart.yaml") || names.contains("Chart.yml")
+        let parentName = relative.split(separator: "/").dropLast().last.map(String.init) ?? ""
+        let isRole =
+            parentName == "roles"
+            || (entries.contains { $0.isDirectory && $0.name == "tasks" }
+                && entries.contains { $0.isDirectory && ($0.name == "meta" || $0.name == "defaults" || $0.name == "handlers") })
+        let nextAncestors = ancestors + [identity]
+        for entry in entries {
+            let childRelative = relative.isEmpty ? entry.name : relative + "/" + entry.name
+            let childFull = full + "/" + entry.name
+            if entry.isDirectory && FileWalker.skippedFolders.contains(entry.name) { continue }
+            if Self.isIgnored(childRelative, isDirectory: entry.isDirectory, rules: context.ignoreRules) { continue }
+            if let error = entry.error {
+                files.append(
+                    WalkedFile(fullPath: childFull, path: displayPath(childRelative), inTemplateFolder: false, roleFolder: nil, walkError: error))
+                continue
+            }
+            if entry.isDirectory {
+                var child = context
+                if entry.name == "templates" && (isChart || isRole) { child.inTemplateFolder = true }
+                if isRole { child.roleFolder = entry.name }
+                walkDirectory(full: childFull, relative: childRelative, context: child, ancestors: nextAncestors)
+            } else {
+                if entry.name == FileWalker.ignoreFileName { continue }
+                files.append(
+                    WalkedFile(
+                        fullPath: childFull, path: displayPath(childRelative), inTemplateFolder: context.inTemplateFolder,
+                        roleFolder: context.roleFolder, walkError: nil))
+            }
+        }
+    }
+
+    func readSmallFile(_ path: String) -> String? {
+        switch FileReader.read(path, limit: 1 << 20) {
+        case .success(let bytes): return String(decoding: bytes, as: UTF8.self)
+        case .failure: return nil
+        }
+    }
+}

@@ -1,0 +1,130 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import ConstitutionCore
+import ConstitutionYAML
+import Dispatch
+import Synchronization
+
+/// A file read, classified and (for YAML kinds) parsed.
+public struct LoadedFile: Sendable {
+    /// Where it was found.
+    public let walked: WalkedFile
+    /// Its kind.
+    public let kind: FileKind
+    /// The parsed stream for YAML kinds (possibly partial when ``error`` is set).
+    public let yaml: YAMLFile?
+    /// The file's bytes (empty for templates, binaries and unreadable files).
+    public let bytes: [UInt8]
+    /// The error that stopped reading or parsing, located.
+    public let error: Diagnostic?
+    /// Located warnings (duplicate keys).
+    public let warnings: [Diagnostic]
+
+    /// The display path.
+    public var path: String { walked.path }
+
+    /// The number of documents that parsed.
+    public var documentCount: Int { yaml?.documentInfos.count ?? 0 }
+
+    /// The Kubernetes kinds of the file's documents, sorted and unique.
+    public var kubernetesKinds: [String] {
+        guard kind == .kubernetes, let yaml else { return [] }
+        return Array(Set(yaml.documents.compactMap { KubernetesObject($0)?.kind })).sorted()
+    }
+}
+
+/// Reads, classifies and parses files, in parallel, handing each to a visitor and keeping only
+/// what the visitor returns: memory stays flat however many files there are.
+public struct Workspace: Sendable {
+    /// How many threads to use (default: the number of active cores).
+    public var workers: Int
+
+    /// Creates a workspace loader.
+    public init(workers: Int = Workspace.defaultWorkers) {
+        self.workers = max(1, workers)
+    }
+
+    /// The number of active processors.
+    public static var defaultWorkers: Int {
+        let n = Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))
+        return n > 0 ? n : 1
+    }
+
+    /// Loads one file.
+    public static func load(_ file: WalkedFile) -> LoadedFile {
+        func failed(_ message: String) -> LoadedFile {
+            LoadedFile(
+                walked: file, kind: .text, yaml: nil, bytes: [],
+                error: Diagnostic(path: file.path, location: .start, severity: .error, message: message), warnings: [])
+        }
+        if let walkError = file.walkError { return failed(walkError) }
+        if file.inTemplateFolder || FileClassifier.templateExtensions.contains(FileClassifier.fileExtension(file.path)) {
+            return LoadedFile(walked: file, kind: .template, yaml: nil, bytes: [], error: nil, warnings: [])
+        }
+        let bytes: [UInt8]
+        switch FileReader.read(file.fullPath) {
+        case .success(let b): bytes = b
+        case .failure(let f): return failed(f.message)
+        }
+        let head = bytes.prefix(8192)
+        if let kind = FileClassifier.kindBeforeParsing(file, head: head) {
+            return LoadedFile(
+                walked: file, kind: kind, yaml: nil, bytes: kind == .binary ? [] : bytes, error: nil, warnings: [])
+        }
+        let yaml = YAMLParser.parse(path: file.path, source: bytes)
+        let kind = FileClassifier.kind(of: file, yaml: yaml)
+        var error: Diagnostic?
+        if let e = yaml.error {
+            error = Diagnostic(path: file.path, location: e.location, severity: .error, message: e.message)
+        }
+        return LoadedFile(walked: file, kind: kind, yaml: yaml, bytes: bytes, error: error, warnings: yaml.diagnostics)
+    }
+
+    /// Loads every file and maps it through `visit`, in parallel; results keep the input order.
+    public func map<T: Sendable>(_ files: [WalkedFile], _ visit: @Sendable (LoadedFile) -> T) -> [T] {
+        Parallel.map(count: files.count, workers: workers) { i in visit(Self.load(files[i])) }
+    }
+}
+
+/// A small work-stealing parallel map over indices, with results in index order.
+public enum Parallel {
+    /// Runs `body` for `0..<count` on up to `workers` threads.
+    public static func map<T: Sendable>(count: Int, workers: Int, _ body: @Sendable (Int) -> T) -> [T] {
+        guard count > 0 else { return [] }
+        let threads = min(workers, count)
+        if threads <= 1 { return (0..<count).map(body) }
+        let results = ResultSlots<T>(count: count)
+        let next = Atomic<Int>(0)
+        DispatchQueue.concurrentPerform(iterations: threads) { _ in
+            while true {
+                let i = next.wrappingAdd(1, ordering: .relaxed).oldValue
+                if i >= count { break }
+                results.set(i, body(i))
+            }
+        }
+        return results.collect()
+    }
+}
+
+/// Write-once slots filled from several threads at distinct indices.
+private final class ResultSlots<T: Sendable>: @unchecked Sendable {
+    private let storage: UnsafeMutablePointer<T?>
+    private let count: Int
+
+    init(count: Int) {
+        self.count = count
+        storage = .allocate(capacity: count)
+        storage.initialize(repeating: nil, count: count)
+    }
+
+    deinit {
+        storage.deinitialize(count: count)
+        storage.deallocate()
+    }
+
+    /// Each index is written by exactly one thread, once.
+    func set(_ i: Int, _ value: T) { storage[i] = value }
+
+    func collect() -> [T] { (0..<count).map { storage[$0]! } }
+}

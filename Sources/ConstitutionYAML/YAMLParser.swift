@@ -1,0 +1,351 @@
+import CLibYAML
+import ConstitutionCore
+
+/// Parses bytes into a ``YAMLFile`` through libyaml's event API.
+///
+/// One pass over the events builds the arena; positions are converted from libyaml's 0-based
+/// marks to 1-based lines and columns here, once. libyaml counts columns and its `index` in
+/// Unicode scalars, so byte offsets are recovered with ``ByteOffsetMap``.
+public enum YAMLParser {
+    /// The most nodes that aliases may add to one document beyond the nodes actually written.
+    /// Past it the file is an alias bomb and parsing stops with a located error.
+    public static let defaultAliasBudget = 1_000_000
+
+    /// Parses `source` (the file's bytes) as a YAML stream.
+    ///
+    /// Never throws: a syntax error, an alias bomb or invalid UTF-8 becomes ``YAMLFile/error``
+    /// and the documents completed before it are kept.
+    public static func parse(
+        path: String, source: [UInt8], aliasBudget: Int = defaultAliasBudget
+    ) -> YAMLFile {
+        var builder = TreeBuilder(path: path, source: source, aliasBudget: aliasBudget)
+        source.withUnsafeBufferPointer { buffer in
+            builder.run(buffer)
+        }
+        return builder.finish()
+    }
+
+    /// Parses a string (for tests and embedded documents).
+    public static func parse(path: String, text: String) -> YAMLFile {
+        parse(path: path, source: Array(text.utf8))
+    }
+}
+
+/// Converts libyaml's character index (Unicode scalars, after any BOM) into byte offsets.
+struct ByteOffsetMap {
+    private let bomLength: Int
+    private let ascii: Bool
+    /// Byte offset of every 64th character, for non-ASCII files.
+    private var checkpoints: [UInt32] = []
+    private let stride = 64
+
+    init(source: UnsafeBufferPointer<UInt8>) {
+        let n = source.count
+        bomLength = (n >= 3 && source[0] == 0xEF && source[1] == 0xBB && source[2] == 0xBF) ? 3 : 0
+        var allASCII = true
+        var i = bomLength
+        while i < n {
+            if source[i] >= 0x80 { allASCII = false; break }
+            i += 1
+        }
+        ascii = allASCII
+        guard !allASCII else { return }
+        var chars = 0
+        i = bomLength
+        checkpoints.reserveCapacity(n / stride + 1)
+        while i < n {
+            if chars % stride == 0 { checkpoints.append(UInt32(i)) }
+            i += Self.width(source[i])
+            chars += 1
+        }
+        checkpoints.append(UInt32(min(i, n)))
+    }
+
+    static func width(_ lead: UInt8) -> Int {
+        if lead < 0x80 { return 1 }
+        if lead & 0xE0 == 0xC0 { return 2 }
+        if lead & 0xF0 == 0xE0 { return 3 }
+        if lead & 0xF8 == 0xF0 { return 4 }
+        return 1
+    }
+
+    func offset(ofCharacter index: Int, in source: UnsafeBufferPointer<UInt8>) -> Int {
+        if ascii { return index + bomLength }
+        let slot = index / stride
+        guard slot < checkpoints.count else { return source.count }
+        var byte = Int(checkpoints[slot])
+        var remaining = index - slot * stride
+        while remaining > 0, byte < source.count {
+            byte += Self.width(source[byte])
+            remaining -= 1
+        }
+        return min(byte, source.count)
+    }
+}
+
+/// The event-driven builder. Value type, single use.
+struct TreeBuilder {
+    let path: String
+    let source: [UInt8]
+    let aliasBudget: Int
+
+    var nodes: [RawNode] = []
+    var children: [Int32] = []
+    var scalarBytes: [UInt8] = []
+    var tags: [String] = [""]
+    var tagIndex: [String: UInt16] = [:]
+    var documents: [YAMLDocumentInfo] = []
+    var diagnostics: [Diagnostic] = []
+    var error: YAMLParseError?
+
+    /// Expanded sizes (nodes once aliases are followed), only while building.
+    var sizes: [Int] = []
+    /// Open collections: node id and where their children start on `pending`.
+    var stack: [(node: Int32, firstPending: Int, anchor: String?)] = []
+    var pending: [Int32] = []
+    var anchors: [String: Int32] = [:]
+    var documentRoot: Int32 = -1
+    var documentStart = SourceLocation.start
+    var documentExplicit = false
+    var documentNodeBase = 0
+    var offsets: ByteOffsetMap?
+
+    init(path: String, source: [UInt8], aliasBudget: Int) {
+        self.path = path
+        self.source = source
+        self.aliasBudget = aliasBudget
+        nodes.reserveCapacity(source.count / 12 + 16)
+        sizes.reserveCapacity(source.count / 12 + 16)
+        children.reserveCapacity(source.count / 12 + 16)
+        scalarBytes.reserveCapacity(source.count / 2 + 16)
+    }
+
+    mutating func run(_ buffer: UnsafeBufferPointer<UInt8>) {
+        offsets = ByteOffsetMap(source: buffer)
+        let parser = UnsafeMutablePointer<yaml_parser_t>.allocate(capacity: 1)
+        let event = UnsafeMutablePointer<yaml_event_t>.allocate(capacity: 1)
+        defer {
+            parser.deallocate()
+            event.deallocate()
+        }
+        guard yaml_parser_initialize(parser) != 0 else {
+            error = YAMLParseError(reason: .io, location: .start, message: "libyaml could not allocate a parser")
+            return
+        }
+        defer { yaml_parser_delete(parser) }
+        if let base = buffer.baseAddress, buffer.count > 0 {
+            yaml_parser_set_input_string(parser, base, buffer.count)
+        } else {
+            var empty: UInt8 = 0
+            yaml_parser_set_input_string(parser, &empty, 0)
+        }
+        while true {
+            guard yaml_parser_parse(parser, event) != 0 else {
+                error = libyamlError(parser.pointee, buffer)
+                return
+            }
+            let type = event.pointee.type
+            let keepGoing = handle(event.pointee, buffer)
+            yaml_event_delete(event)
+            if !keepGoing || type == YAML_STREAM_END_EVENT { return }
+        }
+    }
+
+    func finish() -> YAMLFile {
+        YAMLFile(
+            path: path, source: source, nodes: nodes, children: children, scalarBytes: scalarBytes,
+            tags: tags, documentInfos: documents, diagnostics: diagnostics, error: error)
+    }
+
+    // MARK: Events
+
+    private func mark(_ m: yaml_mark_t, _ buffer: UnsafeBufferPointer<UInt8>) -> SourceLocation {
+        SourceLocation(
+            line: m.line + 1, column: m.column + 1,
+            offset: offsets?.offset(ofCharacter: m.index, in: buffer) ?? m.index)
+    }
+
+    private mutating func handle(_ e: yaml_event_t, _ buffer: UnsafeBufferPointer<UInt8>) -> Bool {
+        switch e.type {
+        case YAML_DOCUMENT_START_EVENT:
+            documentStart = mark(e.start_mark, buffer)
+            documentExplicit = e.data.document_start.implicit == 0
+            documentRoot = -1
+            documentNodeBase = nodes.count
+            anchors.removeAll(keepingCapacity: true)
+        case YAML_DOCUMENT_END_EVENT:
+            if documentRoot >= 0 {
+                documents.append(
+                    YAMLDocumentInfo(
+                        root: documentRoot, start: documentStart, end: mark(e.end_mark, buffer),
+                        explicitStart: documentExplicit))
+            }
+        case YAML_SCALAR_EVENT:
+            let s = e.data.scalar
+            let start = UInt32(scalarBytes.count)
+            if let value = s.value, s.length > 0 {
+                scalarBytes.append(contentsOf: UnsafeBufferPointer(start: value, count: s.length))
+            }
+            let style: ScalarStyle
+            switch s.style {
+            case YAML_SINGLE_QUOTED_SCALAR_STYLE: style = .singleQuoted
+            case YAML_DOUBLE_QUOTED_SCALAR_STYLE: style = .doubleQuoted
+            case YAML_LITERAL_SCALAR_STYLE: style = .literal
+            case YAML_FOLDED_SCALAR_STYLE: style = .folded
+            default: style = .plain
+            }
+            let id = addNode(
+                .scalar, style: style.rawValue, tag: internTag(s.tag), at: mark(e.start_mark, buffer),
+                a: start, b: UInt32(s.length), size: 1)
+            if let anchor = s.anchor { anchors[String(cString: anchor)] = id }
+            attach(id)
+        case YAML_SEQUENCE_START_EVENT, YAML_MAPPING_START_EVENT:
+            let isMap = e.type == YAML_MAPPING_START_EVENT
+            let tag = isMap ? e.data.mapping_start.tag : e.data.sequence_start.tag
+            let anchor = isMap ? e.data.mapping_start.anchor : e.data.sequence_start.anchor
+            let flow =
+                isMap
+                ? e.data.mapping_start.style == YAML_FLOW_MAPPING_STYLE
+                : e.data.sequence_start.style == YAML_FLOW_SEQUENCE_STYLE
+            let id = addNode(
+                isMap ? .mapping : .sequence, style: flow ? 1 : 0, tag: internTag(tag),
+                at: mark(e.start_mark, buffer), a: 0, b: 0, size: 1)
+            // Anchors of collections are registered when they close, so a node can never
+            // alias itself: the tree stays acyclic.
+            stack.append((id, pending.count, anchor.map { String(cString: $0) }))
+        case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
+            guard let frame = stack.popLast() else { return true }
+            if !close(frame.node, firstPending: frame.firstPending) { return false }
+            if let anchor = frame.anchor { anchors[anchor] = frame.node }
+            attach(frame.node)
+        case YAML_ALIAS_EVENT:
+            let name = e.data.alias.anchor.map { String(cString: $0) } ?? ""
+            let at = mark(e.start_mark, buffer)
+            guard let target = anchors[name] else {
+                error = YAMLParseError(reason: .syntax, location: at, message: "found undefined alias '\(name)'")
+                return false
+            }
+            let id = addNode(.alias, style: 0, tag: 0, at: at, a: UInt32(target), b: 0, size: sizes[Int(target)])
+            attach(id)
+        default:
+            break
+        }
+        return true
+    }
+
+    private mutating func addNode(
+        _ kind: YAMLNodeKind, style: UInt8, tag: UInt16, at: SourceLocation, a: UInt32, b: UInt32, size: Int
+    ) -> Int32 {
+        let id = Int32(nodes.count)
+        nodes.append(
+            RawNode(
+                kind: kind, style: style, tag: tag, line: UInt32(truncatingIfNeeded: at.line),
+                column: UInt32(truncatingIfNeeded: at.column), offset: UInt32(truncatingIfNeeded: at.offset),
+                a: a, b: b))
+        sizes.append(size)
+        return id
+    }
+
+    private mutating func attach(_ id: Int32) {
+        if stack.isEmpty {
+            documentRoot = id
+        } else {
+            pending.append(id)
+        }
+    }
+
+    /// Moves a closed collection's children into the arena, checks the alias budget and
+    /// duplicate keys. Returns false when the alias budget is exceeded.
+    private mutating func close(_ id: Int32, firstPending: Int) -> Bool {
+        let count = pending.count - firstPending
+        let start = children.count
+        var size = 1
+        let written = nodes.count - documentNodeBase
+        for i in firstPending..<pending.count {
+            let child = pending[i]
+            size += sizes[Int(child)]
+            if size - written > aliasBudget {
+                let n = nodes[Int(child)]
+                error = YAMLParseError(
+                    reason: .aliasBudget,
+                    location: SourceLocation(line: Int(n.line), column: Int(n.column), offset: Int(n.offset)),
+                    message: "aliases expand to more than \(aliasBudget) nodes (an alias bomb?); parsing stopped")
+                return false
+            }
+        }
+        children.append(contentsOf: pending[firstPending...])
+        pending.removeSubrange(firstPending...)
+        nodes[Int(id)].a = UInt32(start)
+        nodes[Int(id)].b = UInt32(count)
+        sizes[Int(id)] = size
+        if nodes[Int(id)].kind == .mapping, count >= 4 { checkDuplicateKeys(start: start, count: count) }
+        return true
+    }
+
+    private func keyBytes(_ id: Int32) -> ArraySlice<UInt8>? {
+        var n = nodes[Int(id)]
+        if n.kind == .alias { n = nodes[Int(n.a)] }
+        guard n.kind == .scalar else { return nil }
+        return scalarBytes[Int(n.a)..<Int(n.a + n.b)]
+    }
+
+    private mutating func checkDuplicateKeys(start: Int, count: Int) {
+        let pairs = count / 2
+        var firstSeen: [ArraySlice<UInt8>: Int32] = [:]  // only for big mappings
+        for p in 0..<pairs {
+            let keyID = children[start + 2 * p]
+            guard let key = keyBytes(keyID) else { continue }
+            var previous: Int32?
+            if pairs <= 16 {
+                for q in 0..<p {
+                    let other = children[start + 2 * q]
+                    if let k = keyBytes(other), k == key { previous = other; break }
+                }
+            } else if let seen = firstSeen[key] {
+                previous = seen
+            } else {
+                firstSeen[key] = keyID
+            }
+            if let previous {
+                let n = nodes[Int(keyID)]
+                let text = String(decoding: key, as: UTF8.self)
+                diagnostics.append(
+                    Diagnostic(
+                        path: path,
+                        location: SourceLocation(line: Int(n.line), column: Int(n.column), offset: Int(n.offset)),
+                        severity: .warning,
+                        message: "duplicate key '\(text)' (first at line \(nodes[Int(previous)].line)); the last one wins"
+                    ))
+            }
+        }
+    }
+
+    private mutating func internTag(_ tag: UnsafeMutablePointer<yaml_char_t>?) -> UInt16 {
+        guard let tag else { return 0 }
+        let text = String(cString: tag)
+        if let index = tagIndex[text] { return index }
+        guard tags.count < Int(UInt16.max) else { return 0 }
+        let index = UInt16(tags.count)
+        tags.append(text)
+        tagIndex[text] = index
+        return index
+    }
+
+    private func libyamlError(_ p: yaml_parser_t, _ buffer: UnsafeBufferPointer<UInt8>) -> YAMLParseError {
+        let problem = p.problem.map { String(cString: $0) } ?? "unknown YAML error"
+        var message = problem
+        if let context = p.context { message += " " + String(cString: context) }
+        let location: SourceLocation
+        if p.error == YAML_READER_ERROR {
+            // Reader errors (invalid UTF-8, control characters) carry a byte offset, not a mark.
+            location = SourceText.location(ofByte: p.problem_offset, in: source)
+            if p.problem_value != -1 {
+                let hex = String(UInt8(truncatingIfNeeded: p.problem_value), radix: 16, uppercase: true)
+                message += " (byte 0x\(hex.count == 1 ? "0" + hex : hex))"
+            }
+        } else {
+            location = mark(p.problem_mark, buffer)
+        }
+        return YAMLParseError(reason: .syntax, location: location, message: message)
+    }
+}

@@ -1,0 +1,18 @@
+import ArgumentParser
+import ConstitutionCore
+
+@main
+struct Constitution: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "constitution",
+        abstract: "Turn lab incidents into rules a machine enforces, and lint the repo against them.",
+        discussion: """
+            Start with `constitution files PATH` to see how each file is classified, and \
+            `constitution lint PATH` to check it.
+
+            \(ExitStatus.helpText)
+            """,
+        version: "0.1.0",
+        subcommands: [FilesCommand.self]
+    )
+}

@@ -1,0 +1,54 @@
+import ArgumentParser
+import ConstitutionApp
+import ConstitutionCore
+import ConstitutionWorkspace
+
+/// Output formats of `files`.
+enum FilesFormat: String, ExpressibleByArgument, CaseIterable {
+    case text, json
+}
+
+struct FilesCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "files",
+        abstract: "Show what the tool sees: every file's kind, documents and parse errors.",
+        discussion: """
+            Walks each PATH (default: the current folder), skipping .git/ and anything a \
+            .constitutionignore (gitignore syntax) excludes. Kinds: kubernetes, ansible-playbook, \
+            ansible-tasks, ansible-vars, ansible-inventory, cloud-init, compose, workflow, \
+            template (Helm chart or Ansible role templates/: listed, never parsed), yaml, text, binary.
+
+            Paths are shown relative to PATH when one folder is given. Columns count Unicode \
+            scalars, as libyaml does.
+
+            Exit codes: 0 every file parsed; 4 some file could not be read or parsed (all \
+            others are still listed); 5 no files matched; 2 usage error.
+            """
+    )
+
+    @Argument(help: "Files or folders to list (default: .).")
+    var paths: [String] = []
+
+    @Option(name: .long, help: "Output format: text or json.")
+    var format: FilesFormat = .text
+
+    @OptionGroup var global: GlobalOptions
+
+    func run() throws {
+        let inputs = paths.isEmpty ? ["."] : paths
+        let root: String? = inputs.count == 1 ? inputs[0] : nil
+        do {
+            let outcome = try FilesListing.run(
+                inputs: inputs, displayRoot: root, workers: global.jobs ?? Workspace.defaultWorkers)
+            switch format {
+            case .text: print(outcome.report.text(style: global.style), terminator: "")
+            case .json: print(outcome.report.json(), terminator: "")
+            }
+            if outcome.status == .noInput { printError("constitution: no files matched \(inputs.joined(separator: " "))") }
+            throw ExitCode(outcome.status.rawValue)
+        } catch let error as InputError {
+            printError("constitution: error: \(error)")
+            throw ExitCode(ExitStatus.usage.rawValue)
+        }
+    }
+}
