@@ -37,10 +37,12 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "ConstitutionCoreTests", dependencies: ["ConstitutionCore"]),
-        .testTarget(name: "ConstitutionYAMLTests", dependencies: ["ConstitutionYAML"]),
-        .testTarget(name: "ConstitutionWorkspaceTests", dependencies: ["ConstitutionWorkspace"]),
+        .testTarget(name: "ConstitutionYAMLTests", dependencies: ["ConstitutionYAML", "TestSupport"]),
+        .testTarget(name: "ConstitutionWorkspaceTests", dependencies: ["ConstitutionWorkspace", "TestSupport"]),
         .testTarget(name: "ConstitutionReportTests", dependencies: ["ConstitutionReport"]),
-        .testTarget(name: "CLITests", dependencies: ["ConstitutionCore"]),
+        // Contract tests: run the real binary (built by `swift build`, found beside the test bundle).
+        .testTarget(name: "CLITests", dependencies: ["ConstitutionCore", "TestSupport"]),
     ]
 )

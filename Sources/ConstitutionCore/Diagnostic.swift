@@ -21,7 +21,7 @@ public struct Diagnostic: Sendable, Hashable {
 
     /// Orders by path, then position, then message, so output never depends on scheduling.
     public static func sortKey(_ a: Diagnostic, _ b: Diagnostic) -> Bool {
-        if a.path != b.path { return a.path < b.path }
+        if a.path != b.path { return PathText.less(a.path, b.path) }
         if a.location != b.location { return a.location < b.location }
         if a.severity != b.severity { return a.severity > b.severity }
         return a.message < b.message

@@ -33,7 +33,7 @@ public struct FilesReport: Sendable {
 
     /// Creates a report; sorts its inputs.
     public init(files: [Entry], errors: [Diagnostic], warnings: [Diagnostic], sourceLines: [String: String]) {
-        self.files = files.sorted { $0.path < $1.path }
+        self.files = files.sorted { PathText.less($0.path, $1.path) }
         self.errors = errors.sorted(by: Diagnostic.sortKey)
         self.warnings = warnings.sorted(by: Diagnostic.sortKey)
         self.sourceLines = sourceLines

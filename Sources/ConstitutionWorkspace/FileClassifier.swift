@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import ConstitutionCore
 import ConstitutionYAML
 
@@ -21,19 +24,22 @@ public enum FileClassifier {
     static let templateExtensions: Set<String> = ["j2", "jinja", "jinja2", "tpl", "gotmpl"]
 
     /// The lowercase extension of the last path segment (`""` when none).
-    public static func fileExtension(_ path: String) -> String {
-        let name = path.split(separator: "/").last ?? ""
-        guard let dot = name.lastIndex(of: "."), dot != name.startIndex else { return "" }
-        return name[name.index(after: dot)...].lowercased()
-    }
+    public static func fileExtension(_ path: String) -> String { PathText.fileExtension(path) }
 
     /// The kind decided before parsing, from the path alone; `nil` means "parse, then decide".
     public static func kindBeforeParsing(_ file: WalkedFile, head: ArraySlice<UInt8>) -> FileKind? {
         let ext = fileExtension(file.path)
         if file.inTemplateFolder || templateExtensions.contains(ext) { return .template }
-        if head.contains(0) { return .binary }
+        if hasNUL(head) { return .binary }
         if yamlExtensions.contains(ext) { return nil }
         return isCloudConfig(head) ? nil : .text
+    }
+
+    static func hasNUL(_ bytes: ArraySlice<UInt8>) -> Bool {
+        bytes.withUnsafeBytes { raw in
+            guard let base = raw.baseAddress, raw.count > 0 else { return false }
+            return memchr(base, 0, raw.count) != nil
+        }
     }
 
     /// Whether the text starts with `#cloud-config`, optionally after `## template: jinja`.
@@ -67,10 +73,9 @@ public enum FileClassifier {
 
     /// The kind of a parsed YAML file.
     public static func kind(of file: WalkedFile, yaml: YAMLFile) -> FileKind {
-        let segments = file.path.split(separator: "/").map(String.init)
+        let segments = PathText.segments(file.path)
         let folders = segments.dropLast()
-        let name = segments.last ?? ""
-        let lowerName = name.lowercased()
+        let lowerName = (segments.last ?? "").lowercased()
         if hasWorkflowFolder(folders) { return .workflow }
         if isComposeName(lowerName) { return .compose }
         if isCloudConfig(yaml.source[...]) { return .cloudInit }
@@ -102,8 +107,8 @@ public enum FileClassifier {
         return .yaml
     }
 
-    static func hasWorkflowFolder(_ folders: ArraySlice<String>) -> Bool {
-        var previous = ""
+    static func hasWorkflowFolder(_ folders: ArraySlice<Substring>) -> Bool {
+        var previous: Substring = ""
         for folder in folders {
             if folder == "workflows" && (previous == ".gitea" || previous == ".github" || previous == ".forgejo") { return true }
             previous = folder

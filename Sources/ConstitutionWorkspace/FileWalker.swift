@@ -75,7 +75,7 @@ public struct FileWalker: Sendable {
                         walkError: nil))
             }
         }
-        files.sort { $0.path < $1.path }
+        files.sort { PathText.less($0.path, $1.path) }
         var unique: [WalkedFile] = []
         unique.reserveCapacity(files.count)
         for f in files where unique.last?.path != f.path { unique.append(f) }
@@ -189,7 +189,7 @@ private struct WalkState {
             }
             entries.append(DirEntry(name: name, isDirectory: isDir, isSymlink: isLink, error: error))
         }
-        entries.sort { $0.name < $1.name }
+        entries.sort { PathText.less($0.name, $1.name) }
         return (entries, nil)
     }
 
@@ -216,8 +216,7 @@ private struct WalkState {
         {
             context.ignoreRules += GitIgnoreRule.parse(text, base: relative)
         }
-        let names = Set(entries.map(\.name))
-        let isChart = names.contains("Chart.yaml") || names.contains("Chart.yml")
+        let isChart = entries.contains { !$0.isDirectory && ($0.name == "Chart.yaml" || $0.name == "Chart.yml") }
         let parentName = relative.split(separator: "/").dropLast().last.map(String.init) ?? ""
         let isRole =
             parentName == "roles"

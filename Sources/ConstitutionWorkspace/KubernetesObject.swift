@@ -12,6 +12,14 @@ public struct KubernetesObject: Sendable, Hashable {
     /// `metadata.namespace`, when written as a scalar.
     public var namespace: String?
 
+    /// Creates an identity.
+    public init(apiVersion: String, kind: String, name: String?, namespace: String?) {
+        self.apiVersion = apiVersion
+        self.kind = kind
+        self.name = name
+        self.namespace = namespace
+    }
+
     /// Whether `document` is a mapping with scalar `apiVersion` and `kind`.
     public static func isKubernetes(_ document: YAMLNode) -> Bool {
         guard document.kind == .mapping else { return false }

@@ -30,7 +30,12 @@ public struct LoadedFile: Sendable {
     /// The Kubernetes kinds of the file's documents, sorted and unique.
     public var kubernetesKinds: [String] {
         guard kind == .kubernetes, let yaml else { return [] }
-        return Array(Set(yaml.documents.compactMap { KubernetesObject($0)?.kind })).sorted()
+        var kinds: [String] = []
+        for document in yaml.documents {
+            guard let kind = document["kind"]?.scalar, document["apiVersion"] != nil else { continue }
+            if !kinds.contains(kind) { kinds.append(kind) }
+        }
+        return kinds.sorted(by: PathText.less)
     }
 }
 

@@ -78,14 +78,22 @@ public struct YAMLNode: Sendable {
     public func scalarEquals(_ text: String) -> Bool {
         let r = file.nodes[Int(targetID)]
         guard r.kind == .scalar else { return false }
-        var text = text
-        return text.withUTF8 { want in
-            guard want.count == Int(r.b) else { return false }
-            return file.scalarBytes.withUnsafeBufferPointer { all in
-                let start = Int(r.a)
-                for i in 0..<want.count where all[start + i] != want[i] { return false }
+        let length = Int(r.b)
+        guard text.utf8.count == length else { return false }
+        return file.scalarBytes.withUnsafeBufferPointer { all in
+            let start = Int(r.a)
+            if let fast = text.utf8.withContiguousStorageIfAvailable({ want -> Bool in
+                for i in 0..<length where all[start + i] != want[i] { return false }
                 return true
+            }) {
+                return fast
             }
+            var i = start
+            for byte in text.utf8 {
+                if all[i] != byte { return false }
+                i += 1
+            }
+            return true
         }
     }
 

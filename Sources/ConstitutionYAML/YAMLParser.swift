@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import CLibYAML
 import ConstitutionCore
 
@@ -283,10 +286,23 @@ struct TreeBuilder {
     }
 
     private func keyBytes(_ id: Int32) -> ArraySlice<UInt8>? {
+        guard let (start, length) = keyRange(id) else { return nil }
+        return scalarBytes[start..<start + length]
+    }
+
+    /// The scalar range of a key node (following an alias), or nil for a collection key.
+    private func keyRange(_ id: Int32) -> (Int, Int)? {
         var n = nodes[Int(id)]
         if n.kind == .alias { n = nodes[Int(n.a)] }
         guard n.kind == .scalar else { return nil }
-        return scalarBytes[Int(n.a)..<Int(n.a + n.b)]
+        return (Int(n.a), Int(n.b))
+    }
+
+    private func sameKey(_ x: (Int, Int), _ y: (Int, Int)) -> Bool {
+        guard x.1 == y.1 else { return false }
+        return scalarBytes.withUnsafeBufferPointer { b in
+            memcmp(b.baseAddress! + x.0, b.baseAddress! + y.0, x.1) == 0
+        }
     }
 
     private mutating func checkDuplicateKeys(start: Int, count: Int) {
@@ -294,21 +310,31 @@ struct TreeBuilder {
         var firstSeen: [ArraySlice<UInt8>: Int32] = [:]  // only for big mappings
         for p in 0..<pairs {
             let keyID = children[start + 2 * p]
-            guard let key = keyBytes(keyID) else { continue }
+            guard let range = keyRange(keyID) else { continue }
             var previous: Int32?
             if pairs <= 16 {
                 for q in 0..<p {
                     let other = children[start + 2 * q]
-                    if let k = keyBytes(other), k == key { previous = other; break }
+                    if let r = keyRange(other), sameKey(r, range) { previous = other; break }
                 }
-            } else if let seen = firstSeen[key] {
+                guard let previous else { continue }
+                reportDuplicate(keyID, previous: previous, text: String(decoding: scalarBytes[range.0..<range.0 + range.1], as: UTF8.self))
+                continue
+            }
+            guard let key = keyBytes(keyID) else { continue }
+            if let seen = firstSeen[key] {
                 previous = seen
             } else {
                 firstSeen[key] = keyID
             }
             if let previous {
+                reportDuplicate(keyID, previous: previous, text: String(decoding: key, as: UTF8.self))
+            }
+        }
+    }
+
+    private mutating func reportDuplicate(_ keyID: Int32, previous: Int32, text: String) {
                 let n = nodes[Int(keyID)]
-                let text = String(decoding: key, as: UTF8.self)
                 diagnostics.append(
                     Diagnostic(
                         path: path,
@@ -316,8 +342,6 @@ struct TreeBuilder {
                         severity: .warning,
                         message: "duplicate key '\(text)' (first at line \(nodes[Int(previous)].line)); the last one wins"
                     ))
-            }
-        }
     }
 
     private mutating func internTag(_ tag: UnsafeMutablePointer<yaml_char_t>?) -> UInt16 {

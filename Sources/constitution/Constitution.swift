@@ -15,4 +15,20 @@ struct Constitution: ParsableCommand {
         version: "0.1.0",
         subcommands: [FilesCommand.self]
     )
+
+    /// Runs the command, mapping argument errors to exit code 2 (DESIGN.md §6) instead of
+    /// ArgumentParser's 64.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            let code = exitCode(for: error)
+            if code == .validationFailure {
+                printError(fullMessage(for: error))
+                exit(withError: ExitCode(ExitStatus.usage.rawValue))
+            }
+            exit(withError: error)
+        }
+    }
 }

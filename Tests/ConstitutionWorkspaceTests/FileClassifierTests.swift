@@ -1,0 +1,190 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import ConstitutionCore
+import TestSupport
+import Testing
+
+@testable import ConstitutionWorkspace
+
+/// Builds a tree, walks and loads it, returns path → kind.
+private func kinds(_ files: [String: String]) -> [String: String] {
+    let root = TestSupport.makeTemporaryDirectory()
+    defer { TestSupport.remove(root) }
+    TestSupport.write(files, under: root)
+    let walked = FileWalker().walk([root], displayRoot: root).files
+    var out: [String: String] = [:]
+    for file in Workspace(workers: 2).map(walked, { $0 }) { out[file.path] = file.kind.rawValue }
+    return out
+}
+
+@Suite("Classification")
+struct FileClassifierTests {
+    @Test func everyKindByPathAndContent() {
+        let k = kinds([
+            "k8s/app.yaml": "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\n",
+            "site.yml": "- hosts: all\n  roles: [common]\n",
+            "roles/common/tasks/main.yml": "- name: x\n  ansible.builtin.shell: echo\n",
+            "roles/common/handlers/main.yml": "- name: restart\n  service: {name: x, state: restarted}\n",
+            "roles/common/defaults/main.yml": "k3s_version: v1.30\n",
+            "roles/common/templates/config.yaml.j2": "token: {{ token }}\n",
+            "roles/common/templates/plain.yaml": "a: {{ b }}\n",
+            "group_vars/all.yml": "extra_server_args: --disable servicelb\n",
+            "inventory/hosts.yml": "all:\n  hosts:\n    nas: {}\n",
+            "hosts.yaml": "all:\n  children:\n    k3s: {}\n",
+            "cloud-init/vm.yaml": "#cloud-config\nruncmd: [ls]\n",
+            "cloud-init/user-data": "## template: jinja\n#cloud-config\npackages: [curl]\n",
+            "compose/media/compose.yaml": "services: {}\n",
+            "docker-compose.override.yml": "services: {}\n",
+            ".gitea/workflows/ci.yaml": "on: push\njobs: {}\n",
+            ".github/workflows/ci.yml": "on: push\njobs: {}\n",
+            "charts/web/Chart.yaml": "apiVersion: v2\nname: web\nversion: 0.1.0\n",
+            "charts/web/templates/deploy.yaml": "{{- if .Values.x }}\nkind: Deployment\n{{- end }}\n",
+            "charts/web/values.yaml": "replicas: 1\n",
+            "notes/templates/x.yaml": "a: 1\n",
+            "scripts/wipe.sh": "#!/bin/sh\nwipefs -a /dev/sdb\n",
+            "blob.bin": "\u{0}\u{1}\u{2}",
+            "plain.yaml": "a: 1\n",
+            "tasks.yml": "- name: y\n  copy: {dest: /etc/x, content: y}\n",
+        ])
+        #expect(k["k8s/app.yaml"] == "kubernetes")
+        #expect(k["site.yml"] == "ansible-playbook")
+        #expect(k["roles/common/tasks/main.yml"] == "ansible-tasks")
+        #expect(k["roles/common/handlers/main.yml"] == "ansible-tasks")
+        #expect(k["roles/common/defaults/main.yml"] == "ansible-vars")
+        #expect(k["roles/common/templates/config.yaml.j2"] == "template")
+        #expect(k["roles/common/templates/plain.yaml"] == "template")
+        #expect(k["group_vars/all.yml"] == "ansible-vars")
+        #expect(k["inventory/hosts.yml"] == "ansible-inventory")
+        #expect(k["hosts.yaml"] == "ansible-inventory")
+        #expect(k["cloud-init/vm.yaml"] == "cloud-init")
+        #expect(k["cloud-init/user-data"] == "cloud-init")
+        #expect(k["compose/media/compose.yaml"] == "compose")
+        #expect(k["docker-compose.override.yml"] == "compose")
+        #expect(k[".gitea/workflows/ci.yaml"] == "workflow")
+        #expect(k[".github/workflows/ci.yml"] == "workflow")
+        #expect(k["charts/web/Chart.yaml"] == "yaml")
+        #expect(k["charts/web/templates/deploy.yaml"] == "template")
+        #expect(k["charts/web/values.yaml"] == "yaml")
+        // A templates/ folder that belongs to neither a chart nor a role is ordinary YAML.
+        #expect(k["notes/templates/x.yaml"] == "yaml")
+        #expect(k["scripts/wipe.sh"] == "text")
+        #expect(k["blob.bin"] == "binary")
+        #expect(k["plain.yaml"] == "yaml")
+        #expect(k["tasks.yml"] == "ansible-tasks")
+    }
+
+    @Test func kubernetesIdentity() throws {
+        let root = TestSupport.makeTemporaryDirectory()
+        defer { TestSupport.remove(root) }
+        TestSupport.write(
+            ["a.yaml": "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n  namespace: apps\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n"],
+            under: root)
+        let file = Workspace.load(FileWalker().walk([root], displayRoot: root).files[0])
+        #expect(file.kubernetesKinds == ["ConfigMap", "Service"])
+        let object = try #require(KubernetesObject(file.yaml!.documents[0]))
+        #expect(object == KubernetesObject(apiVersion: "v1", kind: "Service", name: "web", namespace: "apps"))
+    }
+}
+
+@Suite("Walking")
+struct FileWalkerTests {
+    @Test func skipsGitAndHonoursIgnoreFiles() {
+        let root = TestSupport.makeTemporaryDirectory()
+        defer { TestSupport.remove(root) }
+        TestSupport.write(
+            [
+                ".git/config": "x", "a.yaml": "a: 1\n", "build/out.yaml": "a: 1\n", "keep/b.yaml": "b: 1\n",
+                "keep/skip.log": "x", "keep/important.log": "x", "sub/c.yaml": "c: 1\n", "sub/d.yaml": "d: 1\n",
+                ".constitutionignore": "# comment\nbuild/\n*.log\n!keep/important.log\n",
+                "sub/.constitutionignore": "/d.yaml\n",
+            ], under: root)
+        let paths = FileWalker().walk([root], displayRoot: root).files.map(\.path)
+        #expect(paths == ["a.yaml", "keep/b.yaml", "keep/important.log", "sub/c.yaml"])
+    }
+
+    @Test func symlinkLoopsAndDanglingLinksAreReportedNotFollowedForever() {
+        let root = TestSupport.makeTemporaryDirectory()
+        defer { TestSupport.remove(root) }
+        TestSupport.write(["dir/a.yaml": "a: 1\n"], under: root)
+        symlink(root + "/dir", root + "/dir/loop")
+        symlink(root + "/self.yaml", root + "/self.yaml")
+        symlink(root + "/nowhere.yaml", root + "/dangling.yaml")
+        let files = FileWalker().walk([root], displayRoot: root).files
+        let errors = Dictionary(uniqueKeysWithValues: files.map { ($0.path, $0.walkError ?? "") })
+        #expect(errors["dir/a.yaml"] == "")
+        #expect(errors["dir/loop"]?.contains("symlink loop") == true)
+        #expect(errors["self.yaml"]?.contains("symlink loop") == true)
+        #expect(errors["dangling.yaml"]?.contains("no such file") == true)
+        let loaded = Workspace.load(files.first { $0.path == "self.yaml" }!)
+        #expect(loaded.error?.location == .start)
+    }
+
+    @Test func unreadableFileIsALocatedError() {
+        let root = TestSupport.makeTemporaryDirectory()
+        defer { TestSupport.remove(root) }
+        TestSupport.write(["secret.yaml": "a: 1\n"], under: root)
+        chmod(root + "/secret.yaml", 0)
+        let file = FileWalker().walk([root], displayRoot: root).files[0]
+        let loaded = Workspace.load(file)
+        if geteuid() == 0 {
+            // root reads anything; a folder where a file is expected stands in for "unreadable".
+            let dirAsFile = WalkedFile(fullPath: root, path: "dir.yaml", inTemplateFolder: false, roleFolder: nil, walkError: nil)
+            #expect(Workspace.load(dirAsFile).error?.message == "cannot read: is a folder")
+        } else {
+            #expect(loaded.error?.message == "cannot read: permission denied")
+            #expect(loaded.error?.location == .start)
+        }
+    }
+
+    @Test func singleFileInputsAndDisplayPaths() {
+        let root = TestSupport.makeTemporaryDirectory()
+        defer { TestSupport.remove(root) }
+        TestSupport.write(["roles/web/templates/x.yaml": "{{ x }}", "roles/web/tasks/main.yml": "- name: a\n  shell: ls\n"], under: root)
+        let result = FileWalker().walk([root + "/roles/web/templates/x.yaml", root + "/roles/web/tasks/main.yml"], displayRoot: root)
+        #expect(result.files.map(\.path) == ["roles/web/tasks/main.yml", "roles/web/templates/x.yaml"])
+        #expect(result.files[1].inTemplateFolder)
+        #expect(result.files[0].roleFolder == "tasks")
+        #expect(FileWalker().walk([root + "/missing"], displayRoot: nil).missing == [root + "/missing"])
+    }
+}
+
+@Suite("Corpus")
+struct CorpusTests {
+    @Test func everyCorpusFileIsListedAndParsesOrHasALocatedError() throws {
+        guard let corpus = TestSupport.corpus else {
+            print("skipped: ../shared/corpus is absent")
+            return
+        }
+        let walked = FileWalker().walk([corpus], displayRoot: corpus).files
+        struct Row: Sendable {
+            var path: String
+            var kind: FileKind
+            var error: Diagnostic?
+            var lines: Int
+        }
+        let rows = Workspace().map(walked) { f in
+            Row(path: f.path, kind: f.kind, error: f.error, lines: f.bytes.split(separator: 0x0A, omittingEmptySubsequences: false).count)
+        }
+        #expect(rows.count == walked.count)
+        #expect(rows.count >= 1_888)
+        let errors = rows.filter { $0.error != nil }
+        #expect(
+            errors.map(\.path) == [
+                "bridgecrewio__checkov/tests/kubernetes/parser/examples/yaml/helm.yaml",
+                "bridgecrewio__checkov/tests/kubernetes/parser/examples/yaml/helm2.yaml",
+            ])
+        #expect(errors.map { "\($0.error!.location.line):\($0.error!.location.column)" } == ["1:3", "4:2"])
+        for row in errors { #expect(row.error!.location.line <= row.lines) }
+        // The 12 other files libyaml rejects are chart or role templates.
+        let templates = Set(rows.filter { $0.kind == .template }.map(\.path))
+        for path in [
+            "khuedoan__homelab/platform/zot/templates/admin-secret.yaml",
+            "khuedoan__homelab/metal/roles/cilium/templates/ciliumloadbalancerippool.yaml",
+            "argoproj__argocd-example-apps/apps/templates/applications.yaml",
+            "argoproj__argocd-example-apps/blue-green/templates/rollout.yaml",
+        ] {
+            #expect(templates.contains(path), "\(path) should be a template")
+        }
+    }
+}
