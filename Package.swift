@@ -23,12 +23,19 @@ let package = Package(
         .target(name: "ConstitutionYAML", dependencies: ["CLibYAML", "ConstitutionCore"]),
         // Walking a repository, ignore files, classifying and parsing files in parallel.
         .target(name: "ConstitutionWorkspace", dependencies: ["ConstitutionCore", "ConstitutionYAML"]),
+        // Documents → targets and facets; the rule language, its compiler and evaluator; incidents.
+        .target(
+            name: "ConstitutionRules",
+            dependencies: ["ConstitutionCore", "ConstitutionYAML", "ConstitutionWorkspace"]
+        ),
         // Finding lists and file listings → text, JSON and the other formats. Knows only Core.
         .target(name: "ConstitutionReport", dependencies: ["ConstitutionCore"]),
         // Orchestration behind each command: one library call per command.
         .target(
             name: "ConstitutionApp",
-            dependencies: ["ConstitutionCore", "ConstitutionYAML", "ConstitutionWorkspace", "ConstitutionReport"]
+            dependencies: [
+                "ConstitutionCore", "ConstitutionYAML", "ConstitutionWorkspace", "ConstitutionRules", "ConstitutionReport",
+            ]
         ),
         .executableTarget(
             name: "constitution",
@@ -41,6 +48,7 @@ let package = Package(
         .testTarget(name: "ConstitutionCoreTests", dependencies: ["ConstitutionCore"]),
         .testTarget(name: "ConstitutionYAMLTests", dependencies: ["ConstitutionYAML", "TestSupport"]),
         .testTarget(name: "ConstitutionWorkspaceTests", dependencies: ["ConstitutionWorkspace", "TestSupport"]),
+        .testTarget(name: "ConstitutionRulesTests", dependencies: ["ConstitutionRules", "TestSupport"]),
         .testTarget(name: "ConstitutionReportTests", dependencies: ["ConstitutionReport"]),
         // Contract tests: run the real binary (built by `swift build`, found beside the test bundle).
         .testTarget(name: "CLITests", dependencies: ["ConstitutionCore", "TestSupport"]),

@@ -1,0 +1,40 @@
+import ConstitutionCore
+import ConstitutionWorkspace
+import ConstitutionYAML
+
+/// What a facet extractor may use besides the file itself.
+public struct FacetContext: Sendable {
+    /// Reads another file of the linted tree by its display path (relative to the linted root),
+    /// e.g. an Ansible role's template for the `file` facet. Returns nil when absent.
+    public var readRepoFile: @Sendable (String) -> [UInt8]?
+
+    /// Creates a context.
+    public init(readRepoFile: @escaping @Sendable (String) -> [UInt8]? = { _ in nil }) {
+        self.readRepoFile = readRepoFile
+    }
+}
+
+/// The facets (DESIGN.md §4): the same concept across formats, each item a ``FacetObject``
+/// located at its own node. Built lazily, only for files a rule with that facet selects.
+public enum Facets {
+    /// The items of `facet` in `file`. `key` narrows the `setting` facet (`k3s.server`, or a glob
+    /// over Ansible variable names such as `*_server_args`).
+    public static func items(_ facet: FacetName, in file: LoadedFile, key: String?, context: FacetContext) -> [FacetObject] {
+        switch facet {
+        case .command: return CommandFacet.items(in: file, context: context)
+        case .file: return FileFacet.items(in: file, context: context)
+        case .image: return ImageFacet.items(in: file, context: context)
+        case .setting: return SettingFacet.items(in: file, key: key, context: context)
+        }
+    }
+
+    /// The field names each facet's items carry (for validating rules' paths and for docs).
+    public static func fields(of facet: FacetName) -> [String] {
+        switch facet {
+        case .command: return CommandFacet.fields
+        case .file: return FileFacet.fields
+        case .image: return ImageFacet.fields
+        case .setting: return SettingFacet.fields
+        }
+    }
+}

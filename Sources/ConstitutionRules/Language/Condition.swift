@@ -1,0 +1,158 @@
+import ConstitutionCore
+import ConstitutionYAML
+
+/// A value an operator compares against: a literal, a rule parameter, a value of the rule's
+/// subject (`{self: metadata.name}`), or a property of the subject's file (`{file: dir}`).
+public indirect enum Operand: Sendable {
+    case literal(Value)
+    case param(String)
+    case subject(PathExpression)
+    case file(FileProperty)
+
+    /// Properties of the file being checked.
+    public enum FileProperty: String, Sendable, CaseIterable {
+        /// The path relative to the linted root, e.g. `k8s/apps/web/deploy.yaml`.
+        case path
+        /// The folder, e.g. `k8s/apps/web` (`.` at the root).
+        case dir
+        /// The file name, e.g. `deploy.yaml`.
+        case name
+    }
+}
+
+/// How values at a multi-valued path are quantified.
+public enum Quantifier: String, Sendable {
+    /// Every value must satisfy the condition.
+    case all
+    /// Some value must.
+    case any
+    /// No value may.
+    case none
+}
+
+/// Comparison operators.
+public enum Comparison: String, Sendable, CaseIterable {
+    case gt, gte, lt, lte
+
+    func test(_ order: Int) -> Bool {
+        switch self {
+        case .gt: order > 0
+        case .gte: order >= 0
+        case .lt: order < 0
+        case .lte: order <= 0
+        }
+    }
+}
+
+/// How a comparison reads its values.
+public enum ComparisonDomain: String, Sendable {
+    /// Plain numbers (`3`, `2.5`).
+    case number
+    /// Kubernetes quantities (`512Mi`, `1.5Gi`, `250m`).
+    case quantity
+    /// Versions (`5.4.1`, `v1.30.2+k3s1`, image tags).
+    case version
+}
+
+/// A compiled condition (docs/rules.md, "Conditions").
+public indirect enum Condition: Sendable {
+    /// Always true (an empty mapping).
+    case always
+    /// Every condition holds.
+    case all([Condition])
+    /// Some condition holds.
+    case any([Condition])
+    /// No condition holds.
+    case none([Condition])
+    /// The condition does not hold (flips the default quantifier of paths inside it).
+    case not(Condition)
+    /// Navigate, then test each value. `quantifier == nil` means the context's default:
+    /// every value in `require`, some value in `forbid`, `when` and `where`.
+    case path(PathExpression, Quantifier?, Condition)
+    /// The scalar equals the operand.
+    case equals(Operand)
+    /// The scalar is one of the operand's items.
+    case isIn(Operand)
+    /// The scalar matches the regular expression (at the match's own position).
+    case matches(CompiledRegex)
+    /// The scalar matches a regex held in a parameter (compiled when parameters are bound).
+    case matchesParam(String, ignoreCase: Bool)
+    /// A string contains the operand, or a list has an item equal to it.
+    case contains(Operand)
+    /// The scalar starts with the operand.
+    case startsWith(Operand)
+    /// The scalar ends with the operand.
+    case endsWith(Operand)
+    /// The scalar is a folder path that is the operand's folder or one of its parents.
+    case covers(Operand)
+    /// The value is present (`true`) or absent (`false`).
+    case exists(Bool)
+    /// The value is empty (missing, null, "", [], {}) (`true`) or not (`false`).
+    case empty(Bool)
+    /// Numeric, quantity or version comparison.
+    case compare(ComparisonDomain, Comparison, Operand)
+    /// Some document or item somewhere in the linted tree is selected by `selection` and
+    /// satisfies `where` (a cross-document join; `self` refers to this rule's subject).
+    case some(SomeQuery)
+}
+
+/// The target of a `some:` condition.
+public struct SomeQuery: Sendable {
+    /// Which documents or items are candidates.
+    public var selection: Selection
+    /// What a candidate must satisfy.
+    public var condition: Condition
+    /// A subject path the join refers to (`{self: metadata.name}`): where a failed join is reported.
+    public var anchor: PathExpression?
+    /// Index of this query in the constitution (for the cross-document index).
+    public var id: Int
+}
+
+extension Condition {
+    /// Whether this condition (or one inside it) needs the whole tree.
+    public var isCrossDocument: Bool {
+        switch self {
+        case .some: return true
+        case .all(let cs), .any(let cs), .none(let cs): return cs.contains { $0.isCrossDocument }
+        case .not(let c), .path(_, _, let c): return c.isCrossDocument
+        default: return false
+        }
+    }
+
+    /// Every `some:` query inside.
+    public var someQueries: [SomeQuery] {
+        switch self {
+        case .some(let q): return [q] + q.condition.someQueries
+        case .all(let cs), .any(let cs), .none(let cs): return cs.flatMap(\.someQueries)
+        case .not(let c), .path(_, _, let c): return c.someQueries
+        default: return []
+        }
+    }
+
+    /// Every regex inside (for validation).
+    public var regexes: [CompiledRegex] {
+        switch self {
+        case .matches(let r): return [r]
+        case .all(let cs), .any(let cs), .none(let cs): return cs.flatMap(\.regexes)
+        case .not(let c), .path(_, _, let c): return c.regexes
+        case .some(let q): return q.condition.regexes
+        default: return []
+        }
+    }
+
+    /// The first `{self: …}` path used by an operator inside.
+    var firstSubjectPath: PathExpression? {
+        func operand(_ o: Operand) -> PathExpression? {
+            if case .subject(let p) = o { return p }
+            return nil
+        }
+        switch self {
+        case .equals(let o), .isIn(let o), .contains(let o), .startsWith(let o), .endsWith(let o), .covers(let o),
+            .compare(_, _, let o):
+            return operand(o)
+        case .all(let cs), .any(let cs), .none(let cs): return cs.lazy.compactMap(\.firstSubjectPath).first
+        case .not(let c), .path(_, _, let c): return c.firstSubjectPath
+        default: return nil
+        }
+    }
+}

@@ -1,0 +1,154 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A POSIX extended regular expression (glibc flavour: `\s`, `\w`, `\b`, `\<`, `\>` work),
+/// compiled once, with a literal pre-filter: when the pattern contains a run of plain characters
+/// every match must contain, texts without that run are rejected with a substring search before
+/// the regex engine runs.
+public final class CompiledRegex: @unchecked Sendable {
+    /// The pattern as written.
+    public let pattern: String
+    /// Case-insensitive matching.
+    public let ignoreCase: Bool
+    private let regex: UnsafeMutablePointer<regex_t>
+    private let literal: [UInt8]
+
+    /// Compiles `pattern`; throws libc's message when it is invalid.
+    public init(_ pattern: String, ignoreCase: Bool = false) throws(RegexError) {
+        self.pattern = pattern
+        self.ignoreCase = ignoreCase
+        regex = .allocate(capacity: 1)
+        var flags = REG_EXTENDED
+        if ignoreCase { flags |= REG_ICASE }
+        let status = regcomp(regex, pattern, flags)
+        if status != 0 {
+            var buffer = [CChar](repeating: 0, count: 256)
+            regerror(status, regex, &buffer, buffer.count)
+            let bytes = buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }
+            regex.deallocate()
+            throw RegexError(pattern: pattern, message: String(decoding: bytes, as: UTF8.self))
+        }
+        literal = ignoreCase ? [] : Self.requiredLiteral(pattern)
+    }
+
+    deinit {
+        regfree(regex)
+        regex.deallocate()
+    }
+
+    /// The UTF-8 byte range of the first match in `text`, or nil.
+    public func firstMatch(in text: String) -> Range<Int>? {
+        var text = text
+        return text.withUTF8 { bytes -> Range<Int>? in
+            if !literal.isEmpty, !Self.contains(bytes, literal) { return nil }
+            // regexec needs a NUL-terminated string; text with NULs is matched up to the first NUL.
+            var copy = [CChar](repeating: 0, count: bytes.count + 1)
+            for i in 0..<bytes.count { copy[i] = CChar(bitPattern: bytes[i]) }
+            var match = regmatch_t()
+            let status = regexec(regex, copy, 1, &match, 0)
+            guard status == 0 else { return nil }
+            return Int(match.rm_so)..<Int(match.rm_eo)
+        }
+    }
+
+    /// Whether `text` has a match.
+    public func matches(_ text: String) -> Bool { firstMatch(in: text) != nil }
+
+    private static func contains(_ haystack: UnsafeBufferPointer<UInt8>, _ needle: [UInt8]) -> Bool {
+        ByteSearch.contains(haystack, needle)
+    }
+
+    /// The longest run of literal bytes that every match must contain, or `[]` when unsure
+    /// (alternation, or nothing certain).
+    static func requiredLiteral(_ pattern: String) -> [UInt8] {
+        let p = Array(pattern.utf8)
+        if p.contains(UInt8(ascii: "|")) { return [] }
+        var best: [UInt8] = []
+        var run: [UInt8] = []
+        var i = 0
+        var depth = 0
+        func flush() {
+            if run.count > best.count { best = run }
+            run = []
+        }
+        while i < p.count {
+            let c = p[i]
+            switch c {
+            case UInt8(ascii: "("):
+                depth += 1
+                flush()
+                i += 1
+            case UInt8(ascii: ")"):
+                depth -= 1
+                flush()
+                i += 1
+                // A quantified group may be absent.
+            case UInt8(ascii: "["):
+                flush()
+                i += 1
+                if i < p.count, p[i] == UInt8(ascii: "]") { i += 1 }
+                while i < p.count, p[i] != UInt8(ascii: "]") { i += 1 }
+                i += 1
+            case UInt8(ascii: "*"), UInt8(ascii: "?"), UInt8(ascii: "{"):
+                // The previous character is optional: drop it from the run.
+                if !run.isEmpty { run.removeLast() }
+                flush()
+                if c == UInt8(ascii: "{") {
+                    while i < p.count, p[i] != UInt8(ascii: "}") { i += 1 }
+                }
+                i += 1
+            case UInt8(ascii: "+"):
+                flush()
+                i += 1
+            case UInt8(ascii: "."), UInt8(ascii: "^"), UInt8(ascii: "$"):
+                flush()
+                i += 1
+            case UInt8(ascii: "\\"):
+                if i + 1 < p.count {
+                    let e = p[i + 1]
+                    let isClass = [UInt8(ascii: "s"), UInt8(ascii: "S"), UInt8(ascii: "w"), UInt8(ascii: "W"), UInt8(ascii: "b"), UInt8(ascii: "B"), UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "`"), UInt8(ascii: "'")].contains(e)
+                    if isClass || (e >= UInt8(ascii: "0") && e <= UInt8(ascii: "9")) {
+                        flush()
+                    } else if depth == 0 {
+                        run.append(e)
+                    }
+                }
+                i += 2
+            default:
+                if depth == 0 { run.append(c) } else { flush() }
+                i += 1
+            }
+        }
+        flush()
+        return best.count >= 2 ? best : []
+    }
+}
+
+/// An invalid regular expression.
+public struct RegexError: Error, Sendable, Hashable {
+    /// The pattern.
+    public var pattern: String
+    /// libc's explanation.
+    public var message: String
+}
+
+/// Substring search over bytes (memchr for the first byte, then a compare).
+public enum ByteSearch {
+    /// Whether `needle` occurs in `haystack`.
+    public static func contains(_ haystack: UnsafeBufferPointer<UInt8>, _ needle: [UInt8]) -> Bool {
+        guard let first = needle.first else { return true }
+        guard needle.count <= haystack.count, let base = haystack.baseAddress else { return false }
+        var start = 0
+        let last = haystack.count - needle.count
+        while start <= last {
+            guard let hit = memchr(base + start, Int32(first), last - start + 1) else { return false }
+            let at = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+            if needle.withUnsafeBytes({ memcmp(base + at, $0.baseAddress!, needle.count) == 0 }) { return true }
+            start = at + 1
+        }
+        return false
+    }
+}

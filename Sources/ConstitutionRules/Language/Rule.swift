@@ -1,0 +1,76 @@
+import ConstitutionCore
+import ConstitutionYAML
+
+/// One example snippet a rule carries: a file kind and text, and where it is written.
+public struct RuleExample: Sendable {
+    /// `fail` examples must yield a finding of this rule; `pass` examples must not.
+    public enum Expectation: String, Sendable { case fail, pass }
+
+    /// What the example expects.
+    public var expectation: Expectation
+    /// The kind of file the text is.
+    public var kind: FileKind
+    /// The path the snippet pretends to have (`example.yaml` by default).
+    public var path: String
+    /// The snippet.
+    public var text: String
+    /// Where the example is written in the rule or incident file.
+    public var location: SourceLocation
+}
+
+/// Where a rule came from.
+public enum RuleSource: Sendable, Hashable {
+    /// An incident's constraints; the incident id (`INC-0001`).
+    case incident(String)
+    /// A hand-written rule's rationale.
+    case rationale(String)
+
+    /// The incident id, if any.
+    public var incidentID: String? {
+        if case .incident(let id) = self { return id }
+        return nil
+    }
+}
+
+/// A rule: data, never Swift (DESIGN.md §4).
+public struct Rule: Sendable {
+    /// Stable kebab-case id.
+    public var id: String
+    /// `error`, `warning` or `info`.
+    public var severity: Severity
+    /// The finding's message.
+    public var message: String
+    /// The incident or the rationale.
+    public var source: RuleSource
+    /// The one line CLAUDE.md gets.
+    public var guidance: String
+    /// Commands the agent must never run (`kubectl apply*`).
+    public var agent: [String]
+    /// Tunables with their default values (YAML nodes from the rule's file).
+    public var params: [(name: String, value: Value)]
+    /// What the rule looks at.
+    public var selection: Selection
+    /// A condition that must hold for the rule to apply.
+    public var when: Condition?
+    /// What must hold.
+    public var require: Condition?
+    /// What must not hold.
+    public var forbid: Condition?
+    /// The rule's own examples.
+    public var examples: [RuleExample]
+    /// The file the rule was read from, and where its `id` is.
+    public var file: String
+    /// Where the rule starts in `file`.
+    public var location: SourceLocation
+    /// The YAML node the rule was decoded from (for `compile`'s normalised output).
+    public var node: YAMLNode?
+
+    /// The default value of parameter `name`.
+    public func param(_ name: String) -> Value? { params.first { $0.name == name }?.value }
+
+    /// Whether the rule joins across documents.
+    public var isCrossDocument: Bool {
+        (require?.isCrossDocument ?? false) || (forbid?.isCrossDocument ?? false) || (when?.isCrossDocument ?? false)
+            || (selection.condition?.isCrossDocument ?? false)
+    }
+}
