@@ -11,6 +11,15 @@ public struct WalkedFile: Sendable, Hashable {
     public var fullPath: String
     /// The path shown to the user and matched by globs: relative to the display root.
     public var path: String
+
+    /// Creates a walked file.
+    public init(fullPath: String, path: String, inTemplateFolder: Bool, roleFolder: String?, walkError: String?) {
+        self.fullPath = fullPath
+        self.path = path
+        self.inTemplateFolder = inTemplateFolder
+        self.roleFolder = roleFolder
+        self.walkError = walkError
+    }
     /// The file sits under a Helm chart's or an Ansible role's `templates/` folder.
     public var inTemplateFolder: Bool
     /// The file sits under an Ansible role (`roles/NAME/…` or a folder with `tasks/` and `meta/`
@@ -121,7 +130,8 @@ public struct FileWalker: Sendable {
         return t >= 2 && parts[t - 2] == "roles"
     }
 
-    static func roleFolderFromPath(_ path: String) -> String? {
+    /// The role sub-folder (`tasks`, `defaults`…) of a path under `roles/NAME/`, if any.
+    public static func roleFolderFromPath(_ path: String) -> String? {
         let parts = path.split(separator: "/").map(String.init)
         guard let r = parts.lastIndex(of: "roles"), r + 3 < parts.count else { return nil }
         return parts[r + 2]

@@ -21,6 +21,33 @@ public struct LoadedFile: Sendable {
     /// Located warnings (duplicate keys).
     public let warnings: [Diagnostic]
 
+    /// Creates a loaded file (for in-memory snippets such as rule examples and `guard` edits).
+    public init(walked: WalkedFile, kind: FileKind, yaml: YAMLFile?, bytes: [UInt8], error: Diagnostic?, warnings: [Diagnostic]) {
+        self.walked = walked
+        self.kind = kind
+        self.yaml = yaml
+        self.bytes = bytes
+        self.error = error
+        self.warnings = warnings
+    }
+
+    /// Parses in-memory `text` as a file at display path `path`, classified as `kind` when given
+    /// (rule examples name their kind) or by path and content otherwise.
+    public static func inMemory(path: String, text: String, kind: FileKind? = nil) -> LoadedFile {
+        let walked = WalkedFile(
+            fullPath: path, path: path, inTemplateFolder: false, roleFolder: FileWalker.roleFolderFromPath(path),
+            walkError: nil)
+        let bytes = Array(text.utf8)
+        let resolvedKind = kind ?? FileClassifier.kindBeforeParsing(walked, head: bytes.prefix(8192))
+        if let k = resolvedKind, !k.isYAML {
+            return LoadedFile(walked: walked, kind: k, yaml: nil, bytes: bytes, error: nil, warnings: [])
+        }
+        let yaml = YAMLParser.parse(path: path, source: bytes)
+        let finalKind = resolvedKind ?? FileClassifier.kind(of: walked, yaml: yaml)
+        let error = yaml.error.map { Diagnostic(path: path, location: $0.location, severity: .error, message: $0.message) }
+        return LoadedFile(walked: walked, kind: finalKind, yaml: yaml, bytes: bytes, error: error, warnings: yaml.diagnostics)
+    }
+
     /// The display path.
     public var path: String { walked.path }
 

@@ -1,0 +1,167 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import ConstitutionCore
+import ConstitutionRules
+import ConstitutionWorkspace
+
+/// Writes files atomically: a temporary file in the same folder, then `rename(2)`.
+public enum AtomicFile {
+    /// Writes `content` to `path`; returns an error message on failure.
+    public static func write(_ path: String, _ content: String) -> String? {
+        let temp = path + ".constitution-tmp-\(getpid())"
+        let fd = open(temp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { return "cannot write \(path): " + String(cString: strerror(errno)) }
+        let bytes = Array(content.utf8)
+        var written = 0
+        while written < bytes.count {
+            let n = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + written, bytes.count - written) }
+            if n <= 0 {
+                let message = String(cString: strerror(errno))
+                close(fd)
+                unlink(temp)
+                return "cannot write \(path): \(message)"
+            }
+            written += n
+        }
+        fsync(fd)
+        close(fd)
+        if rename(temp, path) != 0 {
+            let message = String(cString: strerror(errno))
+            unlink(temp)
+            return "cannot write \(path): \(message)"
+        }
+        return nil
+    }
+
+    /// Creates `path` and its parents.
+    public static func makeDirectories(_ path: String) {
+        var current = path.hasPrefix("/") ? "" : "."
+        for part in path.split(separator: "/") {
+            current += "/" + part
+            mkdir(current, 0o755)
+        }
+    }
+}
+
+/// `constitution compile`: incidents' constraints → `rules/<id>.yaml`, checked and proven.
+public enum Compiler {
+    /// The result of a compile.
+    public struct Outcome: Sendable {
+        /// Files written (or, with `--check`, that would be written).
+        public var changed: [String]
+        /// Generated files removed (their constraint is gone).
+        public var removed: [String]
+        /// Warnings (unknown keys…).
+        public var warnings: [Diagnostic]
+        /// Number of rules checked.
+        public var ruleCount: Int
+        /// 0, or 1 with `--check` when something is stale.
+        public var status: ExitStatus
+    }
+
+    /// Compiles the constitution in `directory`. Throws located problems (exit 3): schema errors,
+    /// duplicate ids, invalid regexes, examples that do not prove their rule.
+    public static func run(directory: String, check: Bool) throws(ConstitutionProblem) -> Outcome {
+        let constitution = ConstitutionStore.read(directory)
+        func located(_ d: Diagnostic) -> Diagnostic {
+            var d = d
+            if directory != "." { d.path = directory + "/" + d.path }
+            return d
+        }
+        // Hand-edited or stale generated files are expected here: compile rewrites them. Only
+        // schema errors in incidents and hand-written rules stop it.
+        let generatedPaths = Set(constitution.generated.map(\.path))
+        let relevant = constitution.diagnostics.filter { d in
+            !(generatedPaths.contains(d.path) || constitution.stale.contains { $0.hasPrefix(d.path + " ") })
+        }
+        if relevant.contains(where: { $0.severity == .error }) {
+            throw ConstitutionProblem(diagnostics: relevant.map(located), messages: [])
+        }
+        let handWritten = constitution.rules.filter { rule in
+            !constitution.generated.contains { $0.path == rule.file } && !isGeneratedFile(directory + "/" + rule.file)
+        }
+        let constraints = constitution.incidents.flatMap(\.constraints)
+        var problems: [Diagnostic] = []
+        var seen: [String: String] = [:]
+        for rule in constraints + handWritten {
+            if let other = seen[rule.id] {
+                problems.append(Diagnostic(path: rule.file, location: rule.location, severity: .error, message: "duplicate rule id '\(rule.id)' (also in \(other))"))
+            }
+            seen[rule.id] = rule.file
+        }
+        let context = FacetContext(readRepoFile: { _ in nil })
+        let results = Parallel.map(count: constraints.count + handWritten.count, workers: Workspace.defaultWorkers) { i in
+            ExampleRunner.check(i < constraints.count ? constraints[i] : handWritten[i - constraints.count], facetContext: context)
+        }
+        problems += results.flatMap { $0 }
+        if !problems.isEmpty {
+            throw ConstitutionProblem(diagnostics: problems.sorted(by: Diagnostic.sortKey).map(located), messages: [])
+        }
+        var changed: [String] = []
+        for (path, content) in constitution.generated {
+            let full = directory + "/" + path
+            let current: String? = {
+                if case .success(let bytes) = FileReader.read(full) { return String(decoding: bytes, as: UTF8.self) }
+                return nil
+            }()
+            if current != content { changed.append(path) }
+        }
+        var removed: [String] = []
+        for file in ConstitutionStore.yamlFiles(directory, "rules") where !generatedPaths.contains(file.path) {
+            if String(decoding: file.bytes.prefix(64), as: UTF8.self).hasPrefix("# Generated by constitution compile") {
+                removed.append(file.path)
+            }
+        }
+        if !check {
+            AtomicFile.makeDirectories(directory + "/rules")
+            for path in changed {
+                let content = constitution.generated.first { $0.path == path }!.content
+                if let error = AtomicFile.write(directory + "/" + path, content) {
+                    throw ConstitutionProblem(diagnostics: [], messages: [error])
+                }
+            }
+            for path in removed { unlink(directory + "/" + path) }
+        }
+        let stale = !changed.isEmpty || !removed.isEmpty
+        return Outcome(
+            changed: changed, removed: removed, warnings: relevant.filter { $0.severity != .error }.map(located),
+            ruleCount: constraints.count + handWritten.count, status: check && stale ? .findings : .clean)
+    }
+
+    static func isGeneratedFile(_ path: String) -> Bool {
+        guard case .success(let bytes) = FileReader.read(path, limit: 64) else { return false }
+        return String(decoding: bytes, as: UTF8.self).hasPrefix("# Generated by constitution compile")
+    }
+}
+
+/// `constitution test`: every rule's examples (with mutations) and `tests/` fixtures.
+public enum ExampleTester {
+    /// The result.
+    public struct Outcome: Sendable {
+        public var failures: [Diagnostic]
+        public var ruleCount: Int
+        public var exampleCount: Int
+    }
+
+    /// Runs the examples of the constitution in `directory`: incidents' constraints (reported at
+    /// the incident's lines) and hand-written rules.
+    public static func run(directory: String) throws(ConstitutionProblem) -> Outcome {
+        let constitution = ConstitutionStore.read(directory)
+        func located(_ d: Diagnostic) -> Diagnostic {
+            var d = d
+            if directory != "." { d.path = directory + "/" + d.path }
+            return d
+        }
+        if constitution.hasErrors {
+            throw ConstitutionProblem(diagnostics: constitution.diagnostics.map(located), messages: [])
+        }
+        let generated = Set(constitution.generated.map(\.path))
+        let rules = constitution.incidents.flatMap(\.constraints)
+            + constitution.rules.filter { !generated.contains($0.file) && !Compiler.isGeneratedFile(directory + "/" + $0.file) }
+        let results = Parallel.map(count: rules.count, workers: Workspace.defaultWorkers) { i in ExampleRunner.check(rules[i]) }
+        return Outcome(
+            failures: results.flatMap { $0 }.sorted(by: Diagnostic.sortKey).map(located), ruleCount: rules.count,
+            exampleCount: rules.reduce(0) { $0 + $1.examples.count })
+    }
+}

@@ -1,0 +1,57 @@
+import ConstitutionCore
+import ConstitutionRules
+
+/// `constitution rules list|explain`: what each rule checks, where it came from, how to comply.
+public enum RuleCatalog {
+    /// One line per rule: id, severity, source, message.
+    public static func list(_ c: Constitution) -> String {
+        let idWidth = c.rules.map(\.id.count).max() ?? 0
+        var out = ""
+        for rule in c.rules {
+            let source = rule.source.incidentID ?? "hand-written"
+            out += rule.id + String(repeating: " ", count: idWidth - rule.id.count + 2)
+            out += rule.severity.rawValue + String(repeating: " ", count: 9 - rule.severity.rawValue.count)
+            out += source + String(repeating: " ", count: max(1, 14 - source.count))
+            out += rule.message + "\n"
+        }
+        out += "\n\(c.rules.count) rules from \(c.incidents.count) incidents and decisions\n"
+        return out
+    }
+
+    /// Everything about one rule; nil when the id is unknown.
+    public static func explain(_ id: String, in c: Constitution) -> String? {
+        guard let rule = c.rules.first(where: { $0.id == id }) else { return nil }
+        var out = "\(rule.id) (\(rule.severity.rawValue))\n"
+        out += "  checks:   \(rule.message)\n"
+        out += "  guidance: \(rule.guidance)\n"
+        switch rule.source {
+        case .incident(let incidentID):
+            if let incident = c.incidents.first(where: { $0.id == incidentID }) {
+                out += "  source:   \(incidentID) \(incident.title) (\(incident.date), \(incident.file))\n"
+                if let lesson = incident.lessons.first { out += "  lesson:   \(lesson)\n" }
+            } else {
+                out += "  source:   \(incidentID)\n"
+            }
+        case .rationale(let text):
+            out += "  rationale: \(text)\n"
+        }
+        if !rule.agent.isEmpty { out += "  agent may never run: \(rule.agent.joined(separator: ", "))\n" }
+        if !rule.params.isEmpty {
+            out += "  params:\n"
+            for (name, value) in rule.params {
+                let text = value.scalarText ?? "[" + value.elements.compactMap(\.scalarText).joined(separator: ", ") + "]"
+                out += "    \(name): \(text)\n"
+            }
+        }
+        out += "  defined in: \(rule.file):\(rule.location.line)\n"
+        for expectation in [RuleExample.Expectation.fail, .pass] {
+            for ex in rule.examples where ex.expectation == expectation {
+                out += "\n  \(expectation == .fail ? "fails" : "passes") (\(ex.kind.rawValue), \(ex.path)):\n"
+                for line in ex.text.split(separator: "\n", omittingEmptySubsequences: false).dropLast(ex.text.hasSuffix("\n") ? 1 : 0) {
+                    out += "    | \(line)\n"
+                }
+            }
+        }
+        return out
+    }
+}

@@ -1,0 +1,294 @@
+import ConstitutionCore
+import ConstitutionYAML
+
+/// The file a subject lives in, for `{file: …}` operands.
+public struct FileInfo: Sendable, Hashable {
+    /// Display path relative to the linted root.
+    public var path: String
+
+    /// Creates file info.
+    public init(path: String) { self.path = path }
+
+    /// The folder (`.` for the root).
+    public var dir: String {
+        guard let slash = path.utf8.lastIndex(of: UInt8(ascii: "/")) else { return "." }
+        return String(Substring(path.utf8[..<slash]))
+    }
+
+    /// The file name.
+    public var name: String { String(PathText.lastSegment(path)) }
+}
+
+/// Candidates for every `some:` query, gathered over the whole linted tree.
+public struct RepoIndex: Sendable {
+    /// A candidate: a document or item and its file.
+    public struct Candidate: Sendable {
+        public var value: Value
+        public var file: FileInfo
+    }
+
+    /// Candidates by query id.
+    public var candidates: [Int: [Candidate]] = [:]
+
+    /// Creates an empty index.
+    public init() {}
+}
+
+/// Everything a condition may refer to besides the value under test.
+struct EvalContext {
+    var subject: Value
+    var file: FileInfo
+    var params: [String: Value]
+    var index: RepoIndex?
+}
+
+/// Evaluates conditions. `universal` is the default quantifier for multi-valued paths: `true`
+/// in `require` (every value), `false` in `forbid`, `when` and `where` (some value); `not` flips it.
+/// Returns whether the condition holds and the witness: where a `require` failure or a `forbid`
+/// hit is reported.
+enum ConditionEvaluator {
+    static func evaluate(_ c: Condition, _ v: Value, universal: Bool, _ ctx: EvalContext) -> (Bool, SourceLocation) {
+        switch c {
+        case .always:
+            return (true, v.location)
+        case .all(let cs):
+            var witness: SourceLocation?
+            for sub in cs {
+                let (h, l) = evaluate(sub, v, universal: universal, ctx)
+                if !h { return (false, l) }
+                if !sub.isNegation { witness = l }
+            }
+            return (true, witness ?? v.location)
+        case .any(let cs):
+            var firstFail: SourceLocation?
+            for sub in cs {
+                let (h, l) = evaluate(sub, v, universal: universal, ctx)
+                if h { return (true, l) }
+                firstFail = firstFail ?? l
+            }
+            return (false, firstFail ?? v.location)
+        case .none(let cs):
+            let (h, l) = evaluate(.any(cs), v, universal: !universal, ctx)
+            return (!h, l)
+        case .not(let inner):
+            let (h, l) = evaluate(inner, v, universal: !universal, ctx)
+            return (!h, l)
+        case .path(let path, let q, let inner):
+            let values = path.evaluate(v)
+            switch q ?? (universal ? .all : .any) {
+            case .all:
+                var witness: SourceLocation?
+                for value in values {
+                    let (h, l) = evaluate(inner, value, universal: universal, ctx)
+                    if !h { return (false, l) }
+                    witness = witness ?? l
+                }
+                return (true, witness ?? v.location)
+            case .any:
+                var firstFail: SourceLocation?
+                for value in values {
+                    let (h, l) = evaluate(inner, value, universal: universal, ctx)
+                    if h { return (true, l) }
+                    firstFail = firstFail ?? l
+                }
+                return (false, firstFail ?? v.location)
+            case .none:
+                for value in values {
+                    let (h, l) = evaluate(inner, value, universal: !universal, ctx)
+                    if h { return (false, l) }
+                }
+                return (true, values.first?.location ?? v.location)
+            }
+        case .equals(let o):
+            guard let text = v.scalarText else { return (false, v.location) }
+            return (resolve(o, ctx).contains { $0 == text }, v.location)
+        case .isIn(let o):
+            guard let text = v.scalarText else { return (false, v.location) }
+            return (resolve(o, ctx).contains(text), v.location)
+        case .contains(let o):
+            let wanted = resolve(o, ctx)
+            let items = v.elements
+            if !items.isEmpty || isSequence(v) {
+                for item in items {
+                    if let t = item.scalarText, wanted.contains(t) { return (true, item.location) }
+                }
+                return (false, v.location)
+            }
+            guard let text = v.scalarText else { return (false, v.location) }
+            for w in wanted where !w.isEmpty {
+                if let r = text.utf8.firstRange(of: w.utf8) {
+                    let offset = text.utf8.distance(from: text.utf8.startIndex, to: r.lowerBound)
+                    return (true, v.locatedText?.location(ofUTF8: offset) ?? v.location)
+                }
+            }
+            return (false, v.location)
+        case .startsWith(let o):
+            guard let text = v.scalarText else { return (false, v.location) }
+            return (resolve(o, ctx).contains { text.hasPrefix($0) }, v.location)
+        case .endsWith(let o):
+            guard let text = v.scalarText else { return (false, v.location) }
+            return (resolve(o, ctx).contains { text.hasSuffix($0) }, v.location)
+        case .covers(let o):
+            guard let text = v.scalarText else { return (false, v.location) }
+            let mine = normalizeFolder(text)
+            return (resolve(o, ctx).contains { folder(mine, covers: normalizeFolder($0)) }, v.location)
+        case .matches(let regex):
+            return match(regex, v)
+        case .matchesParam(let name, let ignoreCase):
+            // Bound rules have no .matchesParam left; an unbound evaluation compiles on the fly.
+            guard let pattern = ctx.params[name]?.scalarText, let regex = try? CompiledRegex(pattern, ignoreCase: ignoreCase) else {
+                return (false, v.location)
+            }
+            return match(regex, v)
+        case .exists(let want):
+            return (!v.isMissing == want, v.location)
+        case .empty(let want):
+            return (v.isEmpty == want, v.location)
+        case .compare(let domain, let op, let o):
+            guard let text = v.scalarText, let other = resolve(o, ctx).first else { return (false, v.location) }
+            guard let order = compare(text, other, domain) else { return (false, v.location) }
+            return (op.test(order), v.location)
+        case .some(let q):
+            let candidates = ctx.index?.candidates[q.id] ?? []
+            for candidate in candidates {
+                var inner = ctx
+                inner.file = candidate.file
+                let (h, _) = evaluate(q.condition, candidate.value, universal: false, inner)
+                if h { return (true, v.location) }
+            }
+            if let anchor = q.anchor, let first = anchor.evaluate(ctx.subject).first, !first.isMissing {
+                return (false, first.location)
+            }
+            return (false, v.location)
+        }
+    }
+
+    private static func isSequence(_ v: Value) -> Bool {
+        switch v {
+        case .node(let n, _): return n.kind == .sequence
+        case .list: return true
+        default: return false
+        }
+    }
+
+    private static func match(_ regex: CompiledRegex, _ v: Value) -> (Bool, SourceLocation) {
+        guard let text = v.scalarText else { return (false, v.location) }
+        guard let range = regex.firstMatch(in: text) else { return (false, v.location) }
+        return (true, v.locatedText?.location(ofUTF8: range.lowerBound) ?? v.location)
+    }
+
+    /// The operand's texts (a list operand yields each item; a scalar one item).
+    static func resolve(_ o: Operand, _ ctx: EvalContext) -> [String] {
+        switch o {
+        case .literal(let v): return texts(v)
+        case .param(let name): return ctx.params[name].map(texts) ?? []
+        case .subject(let path): return path.evaluate(ctx.subject).flatMap(texts)
+        case .file(let prop):
+            switch prop {
+            case .path: return [ctx.file.path]
+            case .dir: return [ctx.file.dir]
+            case .name: return [ctx.file.name]
+            }
+        }
+    }
+
+    static func texts(_ v: Value) -> [String] {
+        if let t = v.scalarText { return v.isMissing ? [] : [t] }
+        return v.elements.compactMap(\.scalarText)
+    }
+
+    static func normalizeFolder(_ s: String) -> String {
+        var parts = PathText.segments(s).filter { $0 != "." }
+        while parts.last == "" { parts.removeLast() }
+        return parts.joined(separator: "/")
+    }
+
+    /// Whether folder `a` is `b` or one of its parents (`""` covers everything).
+    static func folder(_ a: String, covers b: String) -> Bool {
+        a.isEmpty || a == b || b.hasPrefix(a + "/")
+    }
+
+    /// Compares two texts in a domain: negative, zero or positive; nil when either does not parse.
+    static func compare(_ a: String, _ b: String, _ domain: ComparisonDomain) -> Int? {
+        switch domain {
+        case .number:
+            guard let x = Double(a.trimmingSpaces), let y = Double(b.trimmingSpaces) else { return nil }
+            return x < y ? -1 : (x > y ? 1 : 0)
+        case .quantity:
+            guard let x = Quantity.parse(a), let y = Quantity.parse(b) else { return nil }
+            return x < y ? -1 : (x > y ? 1 : 0)
+        case .version:
+            guard let x = Version.parse(a), let y = Version.parse(b) else { return nil }
+            return Version.compare(x, y)
+        }
+    }
+}
+
+extension Condition {
+    var isNegation: Bool {
+        switch self {
+        case .not, .none, .exists(false), .empty: return true
+        default: return false
+        }
+    }
+}
+
+extension String {
+    var trimmingSpaces: Substring {
+        var s = self[...]
+        while s.first == " " { s.removeFirst() }
+        while s.last == " " { s.removeLast() }
+        return s
+    }
+}
+
+/// Kubernetes resource quantities (`128Mi`, `1.5Gi`, `250m`, `1e3`).
+public enum Quantity {
+    /// The quantity as a Double in base units, or nil.
+    public static func parse(_ text: String) -> Double? {
+        let s = String(text.trimmingSpaces)
+        let suffixes: [(String, Double)] = [
+            ("Ki", 1024), ("Mi", 1_048_576), ("Gi", 1_073_741_824), ("Ti", 1_099_511_627_776),
+            ("Pi", 1_125_899_906_842_624), ("Ei", 1_152_921_504_606_846_976), ("n", 1e-9), ("u", 1e-6), ("m", 1e-3),
+            ("k", 1e3), ("M", 1e6), ("G", 1e9), ("T", 1e12), ("P", 1e15), ("E", 1e18),
+        ]
+        for (suffix, factor) in suffixes where s.hasSuffix(suffix) {
+            guard let n = Double(s.dropLast(suffix.count)) else { return nil }
+            return n * factor
+        }
+        return Double(s)
+    }
+}
+
+/// Loose versions: `v1.30.2+k3s1`, `5.4`, `RELEASE.2024-01-01` (no version), image tags.
+public enum Version {
+    /// Numeric components of the leading version in `text` (after an optional `v`), or nil.
+    public static func parse(_ text: String) -> [Int]? {
+        var s = Substring(text.trimmingSpaces)
+        if s.first == "v" || s.first == "V" { s = s.dropFirst() }
+        var parts: [Int] = []
+        var current = ""
+        for ch in s {
+            if ch.isASCII, ch.isNumber {
+                current.append(ch)
+            } else if ch == ".", !current.isEmpty {
+                parts.append(Int(current) ?? 0)
+                current = ""
+            } else {
+                break
+            }
+        }
+        if !current.isEmpty { parts.append(Int(current) ?? 0) }
+        return parts.isEmpty ? nil : parts
+    }
+
+    /// Component-wise comparison; missing components are zero.
+    public static func compare(_ a: [Int], _ b: [Int]) -> Int {
+        for i in 0..<max(a.count, b.count) {
+            let x = i < a.count ? a[i] : 0
+            let y = i < b.count ? b[i] : 0
+            if x != y { return x < y ? -1 : 1 }
+        }
+        return 0
+    }
+}

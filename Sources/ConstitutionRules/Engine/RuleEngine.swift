@@ -1,0 +1,262 @@
+import ConstitutionCore
+import ConstitutionWorkspace
+import ConstitutionYAML
+
+/// A rule with its parameters bound: `{param: x}` operands replaced by values, parameter regexes
+/// compiled and parameter globs resolved. Built once per run.
+public struct BoundRule: Sendable {
+    /// The rule as written.
+    public let rule: Rule
+    /// Parameter values (defaults, then overrides).
+    public let params: [String: Value]
+    let selection: Selection
+    let when: Condition?
+    let require: Condition?
+    let forbid: Condition?
+
+    /// Binds `rule` with `overrides` (parameter name → value) on top of its defaults.
+    public init(_ rule: Rule, overrides: [String: Value] = [:]) throws(RegexError) {
+        self.rule = rule
+        var params: [String: Value] = [:]
+        for (name, value) in rule.params { params[name] = value }
+        for (name, value) in overrides { params[name] = value }
+        self.params = params
+        selection = try Self.bind(rule.selection, params)
+        when = try rule.when.map { c throws(RegexError) in try Self.bind(c, params) }
+        require = try rule.require.map { c throws(RegexError) in try Self.bind(c, params) }
+        forbid = try rule.forbid.map { c throws(RegexError) in try Self.bind(c, params) }
+    }
+
+    static func bind(_ s: Selection, _ params: [String: Value]) throws(RegexError) -> Selection {
+        var s = s
+        for name in s.pathParams { s.paths += ConditionEvaluator.texts(params[name] ?? .missing(.start)).map(Glob.init) }
+        for name in s.excludeParams { s.exclude += ConditionEvaluator.texts(params[name] ?? .missing(.start)).map(Glob.init) }
+        s.pathParams = []
+        s.excludeParams = []
+        if let c = s.condition { s.condition = try bind(c, params) }
+        return s
+    }
+
+    static func bind(_ o: Operand, _ params: [String: Value]) -> Operand {
+        if case .param(let name) = o { return .literal(params[name] ?? .missing(.start)) }
+        return o
+    }
+
+    static func bind(_ c: Condition, _ params: [String: Value]) throws(RegexError) -> Condition {
+        switch c {
+        case .always, .matches, .exists, .empty: return c
+        case .all(let cs): return .all(try cs.map { c throws(RegexError) in try bind(c, params) })
+        case .any(let cs): return .any(try cs.map { c throws(RegexError) in try bind(c, params) })
+        case .none(let cs): return .none(try cs.map { c throws(RegexError) in try bind(c, params) })
+        case .not(let inner): return .not(try bind(inner, params))
+        case .path(let p, let q, let inner): return .path(p, q, try bind(inner, params))
+        case .equals(let o): return .equals(bind(o, params))
+        case .isIn(let o): return .isIn(bind(o, params))
+        case .contains(let o): return .contains(bind(o, params))
+        case .startsWith(let o): return .startsWith(bind(o, params))
+        case .endsWith(let o): return .endsWith(bind(o, params))
+        case .covers(let o): return .covers(bind(o, params))
+        case .compare(let d, let op, let o): return .compare(d, op, bind(o, params))
+        case .matchesParam(let name, let ignoreCase):
+            let patterns = ConditionEvaluator.texts(params[name] ?? .missing(.start))
+            // A list parameter of patterns means "any of them".
+            let compiled = try patterns.map { p throws(RegexError) in try CompiledRegex(p, ignoreCase: ignoreCase) }
+            if compiled.count == 1 { return .matches(compiled[0]) }
+            return .any(compiled.map { .matches($0) })
+        case .some(var q):
+            q.selection = try bind(q.selection, params)
+            q.condition = try bind(q.condition, params)
+            return .some(q)
+        }
+    }
+}
+
+/// A subject waiting for the cross-document phase.
+public struct PendingSubject: Sendable {
+    let rule: Int
+    let subject: Value
+    let file: FileInfo
+}
+
+/// What evaluating one file produced.
+public struct FileEvaluation: Sendable {
+    /// Findings of rules that need only this file.
+    public var findings: [Finding] = []
+    /// Subjects of cross-document rules, evaluated once the index is complete.
+    public var pending: [PendingSubject] = []
+    /// Candidates this file contributes to `some:` queries.
+    public var candidates: [(Int, RepoIndex.Candidate)] = []
+}
+
+/// Evaluates a constitution's rules over files: per file in parallel, then the cross-document
+/// rules once every file has contributed to the index.
+public struct RuleEngine: Sendable {
+    /// The bound rules, in constitution order.
+    public let rules: [BoundRule]
+    /// Every `some:` query of every rule (bound), by id.
+    let queries: [SomeQuery]
+    /// Facet extraction context.
+    public let facetContext: FacetContext
+
+    /// Creates an engine over bound rules.
+    public init(rules: [BoundRule], facetContext: FacetContext = FacetContext()) {
+        self.rules = rules
+        self.facetContext = facetContext
+        var queries: [SomeQuery] = []
+        for r in rules {
+            for c in [r.when, r.require, r.forbid, r.selection.condition].compactMap({ $0 }) {
+                queries.append(contentsOf: c.someQueries)
+            }
+        }
+        self.queries = queries
+    }
+
+    /// Phase 1: everything that needs only `file`.
+    public func evaluate(_ file: LoadedFile) -> FileEvaluation {
+        var out = FileEvaluation()
+        var facetCache: [String: [FacetObject]] = [:]
+        let info = FileInfo(path: file.path)
+        for (index, bound) in rules.enumerated() {
+            let subjects = Self.subjects(bound.selection, in: file, context: facetContext, cache: &facetCache, params: bound.params)
+            guard !subjects.isEmpty else { continue }
+            if bound.rule.isCrossDocument {
+                for s in subjects { out.pending.append(PendingSubject(rule: index, subject: s, file: info)) }
+                continue
+            }
+            for s in subjects {
+                if let f = Self.check(bound, subject: s, file: info, index: nil) { out.findings.append(f) }
+            }
+        }
+        for q in queries {
+            let subjects = Self.subjects(q.selection, in: file, context: facetContext, cache: &facetCache, params: [:])
+            for s in subjects { out.candidates.append((q.id, RepoIndex.Candidate(value: s, file: info))) }
+        }
+        return out
+    }
+
+    /// Phase 2: cross-document rules over the pending subjects.
+    public func evaluate(pending: [PendingSubject], index: RepoIndex) -> [Finding] {
+        pending.compactMap { p in Self.check(rules[p.rule], subject: p.subject, file: p.file, index: index) }
+    }
+
+    /// Builds the index from phase-1 results.
+    public static func index(_ evaluations: [[(Int, RepoIndex.Candidate)]]) -> RepoIndex {
+        var index = RepoIndex()
+        for list in evaluations {
+            for (id, c) in list { index.candidates[id, default: []].append(c) }
+        }
+        return index
+    }
+
+    /// Lints in-memory files completely (both phases): rule examples, `guard` edits, tests.
+    public func lint(_ files: [LoadedFile]) -> [Finding] {
+        let results = files.map(evaluate)
+        let index = Self.index(results.map(\.candidates))
+        var findings = results.flatMap(\.findings) + evaluate(pending: results.flatMap(\.pending), index: index)
+        findings.sort(by: Finding.sortKey)
+        return Self.unique(findings)
+    }
+
+    /// Drops exact duplicates (same rule at the same place) from a sorted list.
+    public static func unique(_ sorted: [Finding]) -> [Finding] {
+        var out: [Finding] = []
+        out.reserveCapacity(sorted.count)
+        for f in sorted where out.last != f { out.append(f) }
+        return out
+    }
+
+    /// One subject against one rule: a finding or nil.
+    static func check(_ bound: BoundRule, subject: Value, file: FileInfo, index: RepoIndex?) -> Finding? {
+        let ctx = EvalContext(subject: subject, file: file, params: bound.params, index: index)
+        var trigger: SourceLocation?
+        if let when = bound.when {
+            let (holds, witness) = ConditionEvaluator.evaluate(when, subject, universal: false, ctx)
+            if !holds { return nil }
+            trigger = witness
+        }
+        var at: SourceLocation?
+        if let require = bound.require {
+            let (holds, witness) = ConditionEvaluator.evaluate(require, subject, universal: true, ctx)
+            // A failure that can only point at the whole subject (a missing cross-document
+            // match) is reported where the `when` condition matched, the more specific node.
+            if !holds { at = witness == subject.location ? (trigger ?? witness) : witness }
+        }
+        if at == nil, let forbid = bound.forbid {
+            let (holds, witness) = ConditionEvaluator.evaluate(forbid, subject, universal: false, ctx)
+            if holds { at = witness }
+        }
+        guard let at else { return nil }
+        let rule = bound.rule
+        return Finding(
+            path: file.path, location: at, rule: rule.id, severity: rule.severity, message: rule.message,
+            incident: rule.source.incidentID)
+    }
+
+    /// The subjects `selection` picks in `file`.
+    static func subjects(
+        _ selection: Selection, in file: LoadedFile, context: FacetContext, cache: inout [String: [FacetObject]],
+        params: [String: Value]
+    ) -> [Value] {
+        guard file.error == nil || file.yaml != nil || file.kind == .text else { return [] }
+        guard selection.selects(kind: file.kind) else { return [] }
+        if !selection.paths.isEmpty, !selection.paths.contains(where: { $0.matches(file.path) }) { return [] }
+        if selection.exclude.contains(where: { $0.matches(file.path) }) { return [] }
+        let info = FileInfo(path: file.path)
+        func passes(_ v: Value) -> Bool {
+            guard let c = selection.condition else { return true }
+            let ctx = EvalContext(subject: v, file: info, params: params, index: nil)
+            return ConditionEvaluator.evaluate(c, v, universal: false, ctx).0
+        }
+        func expand(_ v: Value) -> [Value] {
+            guard !selection.each.isEmpty else { return [v] }
+            return selection.each.flatMap { $0.evaluate(v) }.filter { !$0.isMissing }
+        }
+        if let facet = selection.facet {
+            let key = "\(facet.rawValue)\u{0}\(selection.key ?? "")"
+            let items: [FacetObject]
+            if let cached = cache[key] {
+                items = cached
+            } else {
+                items = Facets.items(facet, in: file, key: selection.key, context: context)
+                cache[key] = items
+            }
+            return items.map(Value.object).filter(passes).flatMap(expand)
+        }
+        if file.kind == .text {
+            let v = Value.text(LocatedText(fileBytes: file.bytes))
+            return passes(v) ? expand(v) : []
+        }
+        guard let yaml = file.yaml else { return [] }
+        var out: [Value] = []
+        for doc in yaml.documents {
+            if !selection.resources.isEmpty {
+                guard let kind = doc.kind == .mapping ? doc["kind"] : nil, selection.resources.contains(where: { kind.scalarEquals($0) }) else {
+                    continue
+                }
+            }
+            let v = Value.node(doc, nil)
+            if passes(v) { out.append(contentsOf: expand(v)) }
+        }
+        return out
+    }
+}
+
+extension LocatedText {
+    /// A whole file, every line mapped exactly (a BOM is skipped).
+    public init(fileBytes bytes: [UInt8]) {
+        var start = 0
+        if bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF { start = 3 }
+        var starts = [SourceLocation(line: 1, column: 1, offset: start)]
+        var line = 1
+        var i = start
+        while i < bytes.count {
+            if bytes[i] == 0x0A {
+                line += 1
+                starts.append(SourceLocation(line: line, column: 1, offset: i + 1))
+            }
+            i += 1
+        }
+        let text = String(decoding: bytes[start...], as: UTF8.self)
+        self.init(text: text, lineStarts: starts, exact: true)
+    }
+}
