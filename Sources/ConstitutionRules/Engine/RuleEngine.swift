@@ -229,6 +229,10 @@ public struct RuleEngine: Sendable {
         guard let yaml = file.yaml else { return [] }
         var out: [Value] = []
         for doc in yaml.documents {
+            // Empty documents are never subjects, and in a Kubernetes file only Kubernetes
+            // objects are (a stray `{}` or a comment-only document is not a resource).
+            if doc.isNull { continue }
+            if file.kind == .kubernetes, !KubernetesObject.isKubernetes(doc) { continue }
             if !selection.resources.isEmpty {
                 guard let kind = doc.kind == .mapping ? doc["kind"] : nil, selection.resources.contains(where: { kind.scalarEquals($0) }) else {
                     continue

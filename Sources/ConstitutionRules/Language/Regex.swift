@@ -21,7 +21,9 @@ public final class CompiledRegex: @unchecked Sendable {
         self.pattern = pattern
         self.ignoreCase = ignoreCase
         regex = .allocate(capacity: 1)
-        var flags = REG_EXTENDED
+        // REG_NEWLINE: `^` and `$` match at every line, `.` and `[^x]` never cross a newline,
+        // which is what line-oriented configs and scripts need.
+        var flags = REG_EXTENDED | REG_NEWLINE
         if ignoreCase { flags |= REG_ICASE }
         let status = regcomp(regex, pattern, flags)
         if status != 0 {
