@@ -102,7 +102,9 @@ public struct PathExpression: Sendable, Hashable, CustomStringConvertible {
             case "*": steps.append(.allValues)
             case "**": steps.append(.descendants)
             case "pod_spec": steps.append(.podSpec)
-            case "containers" where steps.isEmpty || steps.last == .podSpec: steps.append(.containers)
+            // `containers` is the concept unless indexed (`containers[0]` is the plain list).
+            case "containers" where (steps.isEmpty || steps.last == .podSpec) && (j >= chars.count || chars[j] != "["):
+                steps.append(.containers)
             default: steps.append(.key(word))
             }
             i = j

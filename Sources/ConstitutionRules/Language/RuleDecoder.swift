@@ -171,7 +171,10 @@ public struct RuleDecoder {
         do {
             return try PathExpression(text)
         } catch {
-            let loc = node.location
+            var loc = node.location
+            if node.scalarStyle == .singleQuoted || node.scalarStyle == .doubleQuoted {
+                loc = SourceLocation(line: loc.line, column: loc.column + 1, offset: loc.offset + 1)
+            }
             reader.error(
                 "bad path '\(text)': \(error.message)",
                 at: SourceLocation(line: loc.line, column: loc.column + error.offset, offset: loc.offset + error.offset))
@@ -237,7 +240,7 @@ public struct RuleDecoder {
             return nil
         default:
             if let sug = SchemaReader.suggest(key, from: Self.operatorKeys), !key.contains("."), !key.contains("["),
-                key.count > 3, SchemaReader.editDistance(key, sug) <= 2
+                SchemaReader.editDistance(key, sug) <= (key.count >= 6 ? 2 : 1)
             {
                 reader.warning("'\(key)' is read as a path; did you mean the operator '\(sug)'?", at: keyNode.location)
             }
