@@ -79,6 +79,8 @@ public enum Linter {
     /// Runs the whole lint.
     public static func run(_ options: Options) throws(LintFailure) -> Outcome {
         let root = options.root ?? (options.inputs.count == 1 ? options.inputs[0] : ".")
+        let missing = options.inputs.filter { !ConstitutionStore.exists($0) && !ConstitutionStore.isSymlink($0) }
+        if !missing.isEmpty { throw .input(.missingPaths(missing)) }
         let constitution: Constitution
         let directory: String
         let bound: [BoundRule]

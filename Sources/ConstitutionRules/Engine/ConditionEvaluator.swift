@@ -74,6 +74,14 @@ enum ConditionEvaluator {
             let (h, l) = evaluate(inner, v, universal: !universal, ctx)
             return (!h, l)
         case .path(let path, let q, let inner):
+            if path.steps.first == .key("$params") {
+                // `$params.name` reads the rule's parameters (so a rule can depend on a setting);
+                // the witness stays on the subject, never in the rule's own file.
+                let params = FacetObject(fields: ctx.params.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }, location: v.location)
+                let rest = PathExpression(steps: Array(path.steps.dropFirst()))
+                let (holds, _) = evaluate(.path(rest, q, inner), .object(params), universal: universal, ctx)
+                return (holds, v.location)
+            }
             let values = path.evaluate(v)
             switch q ?? (universal ? .all : .any) {
             case .all:
@@ -134,6 +142,10 @@ enum ConditionEvaluator {
             return (resolve(o, ctx).contains { folder(mine, covers: normalizeFolder($0)) }, v.location)
         case .matches(let regex):
             return match(regex, v)
+        case .capture(let regex, let group, let inner):
+            guard let text = v.scalarText, let hit = regex.firstGroup(in: text, group: group) else { return (false, v.location) }
+            let at = v.locatedText?.location(ofUTF8: hit.offset) ?? v.location
+            return evaluate(inner, .text(LocatedText(String(hit.text), at: at)), universal: universal, ctx)
         case .matchesParam(let name, let ignoreCase):
             // Bound rules have no .matchesParam left; an unbound evaluation compiles on the fly.
             guard let pattern = ctx.params[name]?.scalarText, let regex = try? CompiledRegex(pattern, ignoreCase: ignoreCase) else {
@@ -182,7 +194,10 @@ enum ConditionEvaluator {
         switch o {
         case .literal(let v): return texts(v)
         case .param(let name): return ctx.params[name].map(texts) ?? []
-        case .subject(let path): return path.evaluate(ctx.subject).flatMap(texts)
+        case .subject(let path, let extract):
+            let all = path.evaluate(ctx.subject).flatMap(texts)
+            guard let extract else { return all }
+            return all.compactMap { text in extract.firstGroup(in: text, group: 1).map { String($0.text) } }
         case .file(let prop):
             switch prop {
             case .path: return [ctx.file.path]

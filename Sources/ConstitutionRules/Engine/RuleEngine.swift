@@ -45,6 +45,7 @@ public struct BoundRule: Sendable {
     static func bind(_ c: Condition, _ params: [String: Value]) throws(RegexError) -> Condition {
         switch c {
         case .always, .matches, .exists, .empty: return c
+        case .capture(let r, let g, let inner): return .capture(r, group: g, try bind(inner, params))
         case .all(let cs): return .all(try cs.map { c throws(RegexError) in try bind(c, params) })
         case .any(let cs): return .any(try cs.map { c throws(RegexError) in try bind(c, params) })
         case .none(let cs): return .none(try cs.map { c throws(RegexError) in try bind(c, params) })

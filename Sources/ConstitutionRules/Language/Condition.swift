@@ -6,7 +6,7 @@ import ConstitutionYAML
 public indirect enum Operand: Sendable {
     case literal(Value)
     case param(String)
-    case subject(PathExpression)
+    case subject(PathExpression, extract: CompiledRegex?)
     case file(FileProperty)
 
     /// Properties of the file being checked.
@@ -91,6 +91,9 @@ public indirect enum Condition: Sendable {
     case empty(Bool)
     /// Numeric, quantity or version comparison.
     case compare(ComparisonDomain, Comparison, Operand)
+    /// The regex matches the scalar, and the capture group (the whole match for group 0)
+    /// satisfies the inner condition; the captured text is located at its own position.
+    case capture(CompiledRegex, group: Int, Condition)
     /// Some document or item somewhere in the linted tree is selected by `selection` and
     /// satisfies `where` (a cross-document join; `self` refers to this rule's subject).
     case some(SomeQuery)
@@ -114,7 +117,7 @@ extension Condition {
         switch self {
         case .some: return true
         case .all(let cs), .any(let cs), .none(let cs): return cs.contains { $0.isCrossDocument }
-        case .not(let c), .path(_, _, let c): return c.isCrossDocument
+        case .not(let c), .path(_, _, let c), .capture(_, _, let c): return c.isCrossDocument
         default: return false
         }
     }
@@ -124,7 +127,7 @@ extension Condition {
         switch self {
         case .some(let q): return [q] + q.condition.someQueries
         case .all(let cs), .any(let cs), .none(let cs): return cs.flatMap(\.someQueries)
-        case .not(let c), .path(_, _, let c): return c.someQueries
+        case .not(let c), .path(_, _, let c), .capture(_, _, let c): return c.someQueries
         default: return []
         }
     }
@@ -133,6 +136,7 @@ extension Condition {
     public var regexes: [CompiledRegex] {
         switch self {
         case .matches(let r): return [r]
+        case .capture(let r, _, let c): return [r] + c.regexes
         case .all(let cs), .any(let cs), .none(let cs): return cs.flatMap(\.regexes)
         case .not(let c), .path(_, _, let c): return c.regexes
         case .some(let q): return q.condition.regexes
@@ -143,7 +147,7 @@ extension Condition {
     /// The first `{self: …}` path used by an operator inside.
     var firstSubjectPath: PathExpression? {
         func operand(_ o: Operand) -> PathExpression? {
-            if case .subject(let p) = o { return p }
+            if case .subject(let p, _) = o { return p }
             return nil
         }
         switch self {
@@ -151,7 +155,7 @@ extension Condition {
             .compare(_, _, let o):
             return operand(o)
         case .all(let cs), .any(let cs), .none(let cs): return cs.lazy.compactMap(\.firstSubjectPath).first
-        case .not(let c), .path(_, _, let c): return c.firstSubjectPath
+        case .not(let c), .path(_, _, let c), .capture(_, _, let c): return c.firstSubjectPath
         default: return nil
         }
     }

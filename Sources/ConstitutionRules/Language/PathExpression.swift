@@ -43,6 +43,12 @@ public struct PathExpression: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
+    /// A path from already-parsed steps.
+    public init(steps: [Step]) {
+        self.steps = steps
+        self.text = steps.map { "\($0)" }.joined(separator: ".")
+    }
+
     /// Parses a path; throws a message (with the 0-based character offset) on bad syntax.
     public init(_ text: String) throws(PathSyntaxError) {
         self.text = text

@@ -56,6 +56,24 @@ public final class CompiledRegex: @unchecked Sendable {
         }
     }
 
+    /// Capture group `group` of the first match (the whole match for 0; the whole match when the
+    /// pattern has fewer groups) with its UTF-8 offset in `text`.
+    public func firstGroup(in text: String, group: Int) -> (text: Substring, offset: Int)? {
+        var text = text
+        return text.withUTF8 { bytes -> (Substring, Int)? in
+            if !literal.isEmpty, !Self.contains(bytes, literal) { return nil }
+            var copy = [CChar](repeating: 0, count: bytes.count + 1)
+            for i in 0..<bytes.count { copy[i] = CChar(bitPattern: bytes[i]) }
+            var matches = [regmatch_t](repeating: regmatch_t(), count: 10)
+            guard regexec(regex, copy, 10, &matches, 0) == 0 else { return nil }
+            var m = matches[min(group, 9)]
+            if m.rm_so < 0 { m = matches[0] }
+            let start = Int(m.rm_so), end = Int(m.rm_eo)
+            let slice = String(decoding: bytes[start..<end], as: UTF8.self)
+            return (Substring(slice), start)
+        }
+    }
+
     /// Whether `text` has a match.
     public func matches(_ text: String) -> Bool { firstMatch(in: text) != nil }
 

@@ -15,7 +15,7 @@ public struct RuleDecoder {
     public static let operatorKeys = [
         "equals", "in", "matches", "contains", "starts_with", "ends_with", "covers", "exists", "absent", "empty",
         "gt", "gte", "lt", "lte", "quantity_gt", "quantity_gte", "quantity_lt", "quantity_lte", "version_gt",
-        "version_gte", "version_lt", "version_lte", "not", "all", "any", "none", "some", "path",
+        "version_gte", "version_lt", "version_lte", "not", "all", "any", "none", "some", "path", "capture",
     ]
 
     /// The reader collecting diagnostics.
@@ -235,6 +235,7 @@ public struct RuleDecoder {
             let rest = decodeCondition(v, params: params, skipping: "path")
             return .path(path, Quantifier(rawValue: key)!, rest)
         case "some": return decodeSome(v, params: params)
+        case "capture": return decodeCapture(v, params: params)
         case "path":
             reader.error("'path' belongs inside all/any/none: {path: …, <condition>}", at: keyNode.location)
             return nil
@@ -297,6 +298,29 @@ public struct RuleDecoder {
         }
     }
 
+    private mutating func decodeCapture(_ v: YAMLNode, params: [String]) -> Condition? {
+        guard reader.checkKeys(v, known: ["pattern", "group", "where"], what: "capture") else { return nil }
+        guard let p = v["pattern"], let pattern = reader.string(p, key: "pattern") else {
+            reader.error("'capture' needs 'pattern:'", at: v.location)
+            return nil
+        }
+        var group = 1
+        if let g = v["group"] {
+            guard let text = g.scalar, let n = Int(text), (0...9).contains(n) else {
+                reader.error("'group' must be a number from 0 to 9", at: g.location)
+                return nil
+            }
+            group = n
+        }
+        do {
+            let regex = try CompiledRegex(pattern)
+            return .capture(regex, group: group, v["where"].map { decodeCondition($0, params: params) } ?? .always)
+        } catch {
+            reader.error("invalid regular expression '\(pattern)': \(error.message)", at: p.location)
+            return nil
+        }
+    }
+
     private mutating func decodeSome(_ v: YAMLNode, params: [String]) -> Condition? {
         guard reader.checkKeys(v, known: ["match", "where"], what: "some") else { return nil }
         guard let m = v["match"] else {
@@ -316,15 +340,23 @@ public struct RuleDecoder {
             _ = p
             return .param(paramReference(v, params: params) ?? "")
         }
-        if v.count == 1, let s = v["self"] {
-            return decodePath(s).map(Operand.subject) ?? .literal(.missing(v.location))
+        if let s = v["self"], v.count == 1 || (v.count == 2 && v["extract"] != nil) {
+            var extract: CompiledRegex?
+            if let e = v["extract"], let pattern = reader.string(e, key: "extract") {
+                do {
+                    extract = try CompiledRegex(pattern)
+                } catch {
+                    reader.error("invalid regular expression '\(pattern)': \(error.message)", at: e.location)
+                }
+            }
+            return decodePath(s).map { Operand.subject($0, extract: extract) } ?? .literal(.missing(v.location))
         }
         if v.count == 1, let f = v["file"], let name = f.scalar {
             if let prop = Operand.FileProperty(rawValue: name) { return .file(prop) }
             reader.error("unknown file property '\(name)'; use path, dir or name", at: f.location)
             return .literal(.missing(v.location))
         }
-        reader.error("an operand is a value, a list, {param: name}, {self: path} or {file: path|dir|name}", at: v.location)
+        reader.error("an operand is a value, a list, {param: name}, {self: path, extract: regex?} or {file: path|dir|name}", at: v.location)
         return .literal(.missing(v.location))
     }
 
