@@ -14,15 +14,15 @@ public enum FilesListing {
 
     /// Lists `inputs` (files or folders).
     public static func run(inputs: [String], displayRoot: String?, workers: Int) throws(InputError) -> Outcome {
-        let walk = FileWalker().walk(inputs, displayRoot: displayRoot)
-        if !walk.missing.isEmpty { throw InputError.missingPaths(walk.missing) }
+        let missing = inputs.filter { !ConstitutionStore.exists($0) && !ConstitutionStore.isSymlink($0) }
+        if !missing.isEmpty { throw InputError.missingPaths(missing) }
         struct Row: Sendable {
             var entry: FilesReport.Entry
             var error: Diagnostic?
             var warnings: [Diagnostic]
             var lines: [(Int, String)]
         }
-        let rows = Workspace(workers: workers).map(walk.files) { file -> Row in
+        let rows = Workspace(workers: workers).walkAndMap(inputs, displayRoot: displayRoot) { file -> Row in
             var lines: [(Int, String)] = []
             let problems = (file.error.map { [$0] } ?? []) + file.warnings
             for d in problems where !file.bytes.isEmpty {
@@ -31,7 +31,7 @@ public enum FilesListing {
             return Row(
                 entry: .init(path: file.path, kind: file.kind, documents: file.documentCount, kinds: file.kubernetesKinds),
                 error: file.error, warnings: file.warnings, lines: lines)
-        }
+        }.results
         var sourceLines: [String: String] = [:]
         for row in rows {
             for (line, text) in row.lines { sourceLines[FilesReport.lineKey(row.entry.path, line)] = text }

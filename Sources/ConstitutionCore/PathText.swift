@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// Fast byte-level helpers for `/`-separated paths. `String`'s Character-based APIs do grapheme
 /// breaking on every call; paths are compared and split by bytes instead (also making the
 /// sort order plain byte order, independent of Unicode normalisation).
@@ -30,19 +24,26 @@ public enum PathText {
         return String(decoding: ext.map { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") ? $0 + 32 : $0 }, as: UTF8.self)
     }
 
-    /// Byte-order comparison, the order of every sorted listing.
+    /// The order of every sorted listing: byte order, except that `/` sorts before every other
+    /// byte, so a folder's files come right after each other (`a/b` < `a-c`), exactly the order
+    /// of a depth-first walk with sorted folder entries.
     public static func less(_ a: String, _ b: String) -> Bool {
-        let fast = a.utf8.withContiguousStorageIfAvailable { x in
-            b.utf8.withContiguousStorageIfAvailable { y -> Bool in
+        var a = a, b = b
+        return a.withUTF8 { x in
+            b.withUTF8 { y in
                 let n = min(x.count, y.count)
-                if n > 0 {
-                    let c = memcmp(x.baseAddress!, y.baseAddress!, n)
-                    if c != 0 { return c < 0 }
+                var i = 0
+                while i < n {
+                    let p = x[i], q = y[i]
+                    if p != q {
+                        if p == 0x2F { return true }
+                        if q == 0x2F { return false }
+                        return p < q
+                    }
+                    i += 1
                 }
                 return x.count < y.count
             }
         }
-        if let result = fast ?? nil { return result }
-        return a.utf8.lexicographicallyPrecedes(b.utf8)
     }
 }

@@ -69,28 +69,53 @@ public struct FilesReport: Sendable {
         return out
     }
 
-    /// The JSON document: `{"files":[…],"errors":[…],"warnings":[…]}`.
+    /// The JSON document: `{"files":[…],"errors":[…],"warnings":[…]}`, two-space indented.
+    /// Written straight into bytes (no intermediate tree): thousands of files are common.
     public func json() -> String {
-        func diag(_ d: Diagnostic) -> JSONValue {
-            .object([
-                ("path", .string(d.path)), ("line", .int(d.location.line)), ("column", .int(d.location.column)),
-                ("message", .string(d.message)),
-            ])
+        var out: [UInt8] = []
+        out.reserveCapacity(files.count * 120 + 64)
+        func raw(_ s: StaticString) { out.append(contentsOf: UnsafeBufferPointer(start: s.utf8Start, count: s.utf8CodeUnitCount)) }
+        func string(_ s: String) { JSONValue.escape(s, into: &out) }
+        raw("{\n  \"files\": [")
+        for (i, f) in files.enumerated() {
+            raw(i == 0 ? "\n    {\n      \"path\": " : ",\n    {\n      \"path\": ")
+            string(f.path)
+            raw(",\n      \"kind\": ")
+            string(f.kind.rawValue)
+            raw(",\n      \"documents\": ")
+            out.append(contentsOf: String(f.documents).utf8)
+            raw(",\n      \"kinds\": ")
+            if f.kinds.isEmpty {
+                raw("[]")
+            } else {
+                raw("[")
+                for (j, k) in f.kinds.enumerated() {
+                    raw(j == 0 ? "\n        " : ",\n        ")
+                    string(k)
+                }
+                raw("\n      ]")
+            }
+            raw("\n    }")
         }
-        let value = JSONValue.object([
-            (
-                "files",
-                .array(
-                    files.map {
-                        .object([
-                            ("path", .string($0.path)), ("kind", .string($0.kind.rawValue)),
-                            ("documents", .int($0.documents)), ("kinds", .array($0.kinds.map { .string($0) })),
-                        ])
-                    })
-            ),
-            ("errors", .array(errors.map(diag))),
-            ("warnings", .array(warnings.map(diag))),
-        ])
-        return value.serialized(pretty: true) + "\n"
+        raw(files.isEmpty ? "]" : "\n  ]")
+        for (name, list) in [("errors", errors), ("warnings", warnings)] {
+            raw(",\n  ")
+            string(name)
+            raw(": [")
+            for (i, d) in list.enumerated() {
+                raw(i == 0 ? "\n    {\n      \"path\": " : ",\n    {\n      \"path\": ")
+                string(d.path)
+                raw(",\n      \"line\": ")
+                out.append(contentsOf: String(d.location.line).utf8)
+                raw(",\n      \"column\": ")
+                out.append(contentsOf: String(d.location.column).utf8)
+                raw(",\n      \"message\": ")
+                string(d.message)
+                raw("\n    }")
+            }
+            raw(list.isEmpty ? "]" : "\n  ]")
+        }
+        raw("\n}\n")
+        return String(decoding: out, as: UTF8.self)
     }
 }

@@ -55,6 +55,23 @@ public struct FileWalker: Sendable {
     /// input lies inside it, else as given.
     public func walk(_ inputs: [String], displayRoot: String?) -> Result {
         var files: [WalkedFile] = []
+        let missing = walk(inputs, displayRoot: displayRoot) { files.append($0) }
+        return Result(files: Self.sortedUnique(files), missing: missing)
+    }
+
+    /// Sorts by path (unless already sorted, as one walked folder is) and drops duplicates.
+    public static func sortedUnique(_ files: [WalkedFile]) -> [WalkedFile] {
+        var files = files
+        if !isSorted(files) { files.sort { PathText.less($0.path, $1.path) } }
+        var unique: [WalkedFile] = []
+        unique.reserveCapacity(files.count)
+        for f in files where unique.last?.path != f.path { unique.append(f) }
+        return unique
+    }
+
+    /// Walks `inputs`, handing each file to `sink` as soon as it is found (depth-first, sorted
+    /// within each folder). Returns the inputs that do not exist.
+    public func walk(_ inputs: [String], displayRoot: String?, sink: (WalkedFile) -> Void) -> [String] {
         var missing: [String] = []
         for input in inputs {
             let cleaned = Self.normalize(input)
@@ -63,7 +80,7 @@ public struct FileWalker: Sendable {
                 var lst = stat()
                 if lstat(cleaned, &lst) == 0 {
                     // A dangling or looping symlink given by name: report it as that file.
-                    files.append(
+                    sink(
                         WalkedFile(
                             fullPath: cleaned, path: display(cleaned, root: displayRoot), inTemplateFolder: false,
                             roleFolder: nil, walkError: Self.errnoText(errno)))
@@ -73,22 +90,29 @@ public struct FileWalker: Sendable {
                 continue
             }
             if st.st_mode & S_IFMT == S_IFDIR {
-                var state = WalkState(rootFull: cleaned, rootDisplay: display(cleaned, root: displayRoot))
-                state.walkDirectory(full: cleaned, relative: "", context: .init(), ancestors: [])
-                files.append(contentsOf: state.files)
+                let rootDisplay = display(cleaned, root: displayRoot)
+                withoutActuallyEscaping(sink) { escapable in
+                    var state = WalkState(rootFull: cleaned, rootDisplay: rootDisplay, sink: escapable)
+                    state.walkDirectory(full: cleaned, relative: "", context: .init(), realDir: WalkState.realPath(cleaned) ?? cleaned)
+                }
             } else {
-                files.append(
+                sink(
                     WalkedFile(
                         fullPath: cleaned, path: display(cleaned, root: displayRoot),
                         inTemplateFolder: Self.looksLikeTemplatePath(cleaned), roleFolder: Self.roleFolderFromPath(cleaned),
                         walkError: nil))
             }
         }
-        files.sort { PathText.less($0.path, $1.path) }
-        var unique: [WalkedFile] = []
-        unique.reserveCapacity(files.count)
-        for f in files where unique.last?.path != f.path { unique.append(f) }
-        return Result(files: unique, missing: missing)
+        return missing
+    }
+
+    static func isSorted(_ files: [WalkedFile]) -> Bool {
+        var i = 1
+        while i < files.count {
+            if !PathText.less(files[i - 1].path, files[i].path) { return false }
+            i += 1
+        }
+        return true
     }
 
     /// `./a//b/` → `a/b`; keeps a leading `/`.
@@ -155,11 +179,12 @@ private struct DirEntry {
 private struct WalkState {
     let rootFull: String
     let rootDisplay: String
-    var files: [WalkedFile] = []
+    let sink: (WalkedFile) -> Void
 
-    init(rootFull: String, rootDisplay: String) {
+    init(rootFull: String, rootDisplay: String, sink: @escaping (WalkedFile) -> Void) {
         self.rootFull = rootFull
         self.rootDisplay = rootDisplay
+        self.sink = sink
     }
 
     func displayPath(_ relative: String) -> String {
@@ -203,20 +228,20 @@ private struct WalkState {
         return (entries, nil)
     }
 
-    mutating func walkDirectory(full: String, relative: String, context: WalkContext, ancestors: [(UInt64, UInt64)]) {
-        var st = stat()
-        guard stat(full, &st) == 0 else { return }
-        let identity = (UInt64(st.st_dev), UInt64(st.st_ino))
-        if ancestors.contains(where: { $0 == identity }) {
-            files.append(
-                WalkedFile(
-                    fullPath: full, path: displayPath(relative), inTemplateFolder: false, roleFolder: nil,
-                    walkError: "cannot read: symlink loop (this folder contains itself)"))
-            return
-        }
+    /// The canonical path of `path` (symlinks resolved), or nil.
+    static func realPath(_ path: String) -> String? {
+        guard let p = realpath(path, nil) else { return nil }
+        defer { free(p) }
+        return String(cString: p)
+    }
+
+    /// Walks one folder. `realDir` is its canonical path: only a symlinked folder can lead back
+    /// into an ancestor (folders cannot be hard-linked), so only symlinks are resolved, and a
+    /// symlink whose target contains the current folder is a loop.
+    mutating func walkDirectory(full: String, relative: String, context: WalkContext, realDir: String) {
         let (entries, error) = Self.list(full)
         if let error {
-            files.append(
+            sink(
                 WalkedFile(fullPath: full, path: displayPath(relative), inTemplateFolder: false, roleFolder: nil, walkError: error))
             return
         }
@@ -232,14 +257,13 @@ private struct WalkState {
             parentName == "roles"
             || (entries.contains { $0.isDirectory && $0.name == "tasks" }
                 && entries.contains { $0.isDirectory && ($0.name == "meta" || $0.name == "defaults" || $0.name == "handlers") })
-        let nextAncestors = ancestors + [identity]
         for entry in entries {
             let childRelative = relative.isEmpty ? entry.name : relative + "/" + entry.name
             let childFull = full + "/" + entry.name
             if entry.isDirectory && FileWalker.skippedFolders.contains(entry.name) { continue }
             if Self.isIgnored(childRelative, isDirectory: entry.isDirectory, rules: context.ignoreRules) { continue }
             if let error = entry.error {
-                files.append(
+                sink(
                     WalkedFile(fullPath: childFull, path: displayPath(childRelative), inTemplateFolder: false, roleFolder: nil, walkError: error))
                 continue
             }
@@ -247,10 +271,22 @@ private struct WalkState {
                 var child = context
                 if entry.name == "templates" && (isChart || isRole) { child.inTemplateFolder = true }
                 if isRole { child.roleFolder = entry.name }
-                walkDirectory(full: childFull, relative: childRelative, context: child, ancestors: nextAncestors)
+                var childReal = realDir + "/" + entry.name
+                if entry.isSymlink {
+                    guard let target = Self.realPath(childFull) else { continue }
+                    if target == realDir || realDir.hasPrefix(target + "/") || target == "/" {
+                        sink(
+                            WalkedFile(
+                                fullPath: childFull, path: displayPath(childRelative), inTemplateFolder: false, roleFolder: nil,
+                                walkError: "cannot read: symlink loop (this folder contains itself)"))
+                        continue
+                    }
+                    childReal = target
+                }
+                walkDirectory(full: childFull, relative: childRelative, context: child, realDir: childReal)
             } else {
                 if entry.name == FileWalker.ignoreFileName { continue }
-                files.append(
+                sink(
                     WalkedFile(
                         fullPath: childFull, path: displayPath(childRelative), inTemplateFolder: context.inTemplateFolder,
                         roleFolder: context.roleFolder, walkError: nil))

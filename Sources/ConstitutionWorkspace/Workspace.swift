@@ -117,6 +117,50 @@ public struct Workspace: Sendable {
     public func map<T: Sendable>(_ files: [WalkedFile], _ visit: @Sendable (LoadedFile) -> T) -> [T] {
         Parallel.map(count: files.count, workers: workers) { i in visit(Self.load(files[i])) }
     }
+
+    /// The result of ``walkAndMap(_:displayRoot:_:)``.
+    public struct Mapped<T: Sendable>: Sendable {
+        /// Files in path order.
+        public var files: [WalkedFile]
+        /// `visit`'s results, in the same order.
+        public var results: [T]
+        /// Inputs that do not exist.
+        public var missing: [String]
+    }
+
+    /// Walks `inputs` and loads and visits the files while the walk is still going: one thread
+    /// walks, the workers parse what it has found so far. Results come back in path order.
+    public func walkAndMap<T: Sendable>(
+        _ inputs: [String], displayRoot: String?, _ visit: @Sendable (LoadedFile) -> T
+    ) -> Mapped<T> {
+        let queue = WorkQueue()
+        let buckets = (0..<workers).map { _ in ResultBucket<T>() }
+        let missing = MissingBox()
+        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+            if worker == 0 {
+                missing.value = FileWalker().walk(inputs, displayRoot: displayRoot) { queue.push($0) }
+                queue.finish()
+                // The walking thread then helps with the parsing.
+            }
+            while let (index, file) = queue.pop() {
+                buckets[worker].items.append((index, file, visit(Self.load(file))))
+            }
+        }
+        var all = buckets.flatMap(\.items)
+        all.sort { $0.0 < $1.0 }
+        var files = all.map(\.1)
+        var results = all.map(\.2)
+        if !FileWalker.isSorted(files) {
+            let order = files.indices.sorted { PathText.less(files[$0].path, files[$1].path) }
+            files = order.map { files[$0] }
+            results = order.map { results[$0] }
+            var keep: [Int] = []
+            for i in files.indices where keep.last.map({ files[$0].path != files[i].path }) ?? true { keep.append(i) }
+            files = keep.map { files[$0] }
+            results = keep.map { results[$0] }
+        }
+        return Mapped(files: files, results: results, missing: missing.value)
+    }
 }
 
 /// A small work-stealing parallel map over indices, with results in index order.
@@ -159,4 +203,57 @@ private final class ResultSlots<T: Sendable>: @unchecked Sendable {
     func set(_ i: Int, _ value: T) { storage[i] = value }
 
     func collect() -> [T] { (0..<count).map { storage[$0]! } }
+}
+
+/// Files found by the walker, handed out to workers in order.
+private final class WorkQueue: @unchecked Sendable {
+    private var mutex = pthread_mutex_t()
+    private var condition = pthread_cond_t()
+    private var items: [WalkedFile] = []
+    private var next = 0
+    private var done = false
+
+    init() {
+        pthread_mutex_init(&mutex, nil)
+        pthread_cond_init(&condition, nil)
+    }
+
+    deinit {
+        pthread_cond_destroy(&condition)
+        pthread_mutex_destroy(&mutex)
+    }
+
+    func push(_ file: WalkedFile) {
+        pthread_mutex_lock(&mutex)
+        items.append(file)
+        pthread_cond_signal(&condition)
+        pthread_mutex_unlock(&mutex)
+    }
+
+    func finish() {
+        pthread_mutex_lock(&mutex)
+        done = true
+        pthread_cond_broadcast(&condition)
+        pthread_mutex_unlock(&mutex)
+    }
+
+    /// The next file and its walk index; nil once the walk is over and every file is taken.
+    func pop() -> (Int, WalkedFile)? {
+        pthread_mutex_lock(&mutex)
+        defer { pthread_mutex_unlock(&mutex) }
+        while next >= items.count && !done { pthread_cond_wait(&condition, &mutex) }
+        guard next < items.count else { return nil }
+        next += 1
+        return (next - 1, items[next - 1])
+    }
+}
+
+/// One worker's results; only that worker appends.
+private final class ResultBucket<T: Sendable>: @unchecked Sendable {
+    var items: [(Int, WalkedFile, T)] = []
+}
+
+/// The walker's list of missing inputs.
+private final class MissingBox: @unchecked Sendable {
+    var value: [String] = []
 }

@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import ConstitutionCore
 
 /// A handle on one node of a ``YAMLFile``: the file and an integer id. Cheap to copy.
@@ -165,16 +168,29 @@ public struct YAMLNode: Sendable {
         guard r.kind == .mapping else { return nil }
         var found: Int32?
         var hasMerge = false
-        var i = Int(r.a)
-        let end = Int(r.a + r.b)
-        while i < end {
-            let k = YAMLNode(file: file, id: file.children[i])
-            if k.scalarEquals(key) {
-                if k.isMergeKey { hasMerge = true } else { found = file.children[i + 1] }
-            } else if k.isMergeKey {
-                hasMerge = true
+        var key = key
+        key.withUTF8 { want in
+            file.nodes.withUnsafeBufferPointer { nodes in
+                file.scalarBytes.withUnsafeBufferPointer { bytes in
+                    var i = Int(r.a)
+                    let end = Int(r.a + r.b)
+                    while i < end {
+                        var k = nodes[Int(file.children[i])]
+                        if k.kind == .alias { k = nodes[Int(k.a)] }
+                        if k.kind == .scalar {
+                            let start = Int(k.a), length = Int(k.b)
+                            if length == 2, bytes[start] == 0x3C, bytes[start + 1] == 0x3C, k.style == 0 || k.tag != 0 {
+                                hasMerge = true  // `<<`: a merge key (checked precisely below)
+                            } else if length == want.count,
+                                length == 0 || memcmp(bytes.baseAddress! + start, want.baseAddress!, length) == 0
+                            {
+                                found = file.children[i + 1]
+                            }
+                        }
+                        i += 2
+                    }
+                }
             }
-            i += 2
         }
         if let found { return YAMLNode(file: file, id: found) }
         guard hasMerge else { return nil }

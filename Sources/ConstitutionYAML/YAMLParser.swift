@@ -42,14 +42,28 @@ struct ByteOffsetMap {
     private var checkpoints: [UInt32] = []
     private let stride = 64
 
+    /// A map for an empty file (placeholder before `run`).
+    static let empty = ByteOffsetMap(source: UnsafeBufferPointer(start: nil, count: 0))
+
     init(source: UnsafeBufferPointer<UInt8>) {
         let n = source.count
         bomLength = (n >= 3 && source[0] == 0xEF && source[1] == 0xBB && source[2] == 0xBF) ? 3 : 0
         var allASCII = true
         var i = bomLength
-        while i < n {
-            if source[i] >= 0x80 { allASCII = false; break }
-            i += 1
+        if let base = source.baseAddress {
+            let raw = UnsafeRawPointer(base)
+            // Eight bytes at a time: any byte with its top bit set means non-ASCII.
+            while i + 8 <= n {
+                if raw.loadUnaligned(fromByteOffset: i, as: UInt64.self) & 0x8080_8080_8080_8080 != 0 {
+                    allASCII = false
+                    break
+                }
+                i += 8
+            }
+            while allASCII, i < n {
+                if source[i] >= 0x80 { allASCII = false }
+                i += 1
+            }
         }
         ascii = allASCII
         guard !allASCII else { return }
@@ -111,7 +125,7 @@ struct TreeBuilder {
     var documentStart = SourceLocation.start
     var documentExplicit = false
     var documentNodeBase = 0
-    var offsets: ByteOffsetMap?
+    var offsets = ByteOffsetMap.empty
 
     init(path: String, source: [UInt8], aliasBudget: Int) {
         self.path = path
@@ -165,7 +179,7 @@ struct TreeBuilder {
     private func mark(_ m: yaml_mark_t, _ buffer: UnsafeBufferPointer<UInt8>) -> SourceLocation {
         SourceLocation(
             line: m.line + 1, column: m.column + 1,
-            offset: offsets?.offset(ofCharacter: m.index, in: buffer) ?? m.index)
+            offset: offsets.offset(ofCharacter: m.index, in: buffer))
     }
 
     private mutating func handle(_ e: yaml_event_t, _ buffer: UnsafeBufferPointer<UInt8>) -> Bool {
