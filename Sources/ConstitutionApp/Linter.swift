@@ -33,6 +33,10 @@ public enum Linter {
     /// The result: the report, warnings about the constitution, and the exit status.
     public struct Outcome: Sendable {
         public var report: LintReport
+        /// How many subjects each rule selected (rule id → count), for `coverage`.
+        public var subjects: [String: Int]
+        /// The constitution that was applied.
+        public var constitution: Constitution
         public var constitutionWarnings: [Diagnostic]
         public var status: ExitStatus
         public var constitutionDirectory: String
@@ -140,8 +144,12 @@ public enum Linter {
         } else {
             status = .clean
         }
+        var subjects: [String: Int] = [:]
+        for (i, b) in bound.enumerated() {
+            subjects[b.rule.id] = rows.reduce(0) { $0 + ($1.evaluation.subjectCounts.isEmpty ? 0 : $1.evaluation.subjectCounts[i]) }
+        }
         return Outcome(
-            report: report, constitutionWarnings: constitution.diagnostics.map { prefixed($0, directory) }, status: status,
+            report: report, subjects: subjects, constitution: constitution, constitutionWarnings: constitution.diagnostics.map { prefixed($0, directory) }, status: status,
             constitutionDirectory: directory)
     }
 }

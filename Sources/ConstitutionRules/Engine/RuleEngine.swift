@@ -87,6 +87,8 @@ public struct FileEvaluation: Sendable {
     public var pending: [PendingSubject] = []
     /// Candidates this file contributes to `some:` queries.
     public var candidates: [(Int, RepoIndex.Candidate)] = []
+    /// Subjects each rule selected in this file (by rule index), for `coverage`.
+    public var subjectCounts: [Int] = []
 }
 
 /// Evaluates a constitution's rules over files: per file in parallel, then the cross-document
@@ -117,9 +119,11 @@ public struct RuleEngine: Sendable {
         var out = FileEvaluation()
         var facetCache: [String: [FacetObject]] = [:]
         let info = FileInfo(path: file.path)
+        out.subjectCounts = [Int](repeating: 0, count: rules.count)
         for (index, bound) in rules.enumerated() {
             let subjects = Self.subjects(bound.selection, in: file, context: facetContext, cache: &facetCache, params: bound.params)
             guard !subjects.isEmpty else { continue }
+            out.subjectCounts[index] = subjects.count
             if bound.rule.isCrossDocument {
                 for s in subjects { out.pending.append(PendingSubject(rule: index, subject: s, file: info)) }
                 continue

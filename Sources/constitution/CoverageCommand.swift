@@ -1,0 +1,85 @@
+import ArgumentParser
+import ConstitutionApp
+import ConstitutionCore
+import ConstitutionWorkspace
+
+struct CoverageCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "coverage",
+        abstract: "Show which lessons are enforced by rules, which stay prose, and which rules matched nothing.",
+        discussion: """
+            Lints PATH (default: .) with the constitution and reports: every incident and \
+            decision with the rules it taught (or prose-only), the prose-only lessons, and per \
+            rule how many subjects it examined and how many findings it made. A rule that \
+            matched nothing may be fine (the repo has no such files) or may be mis-targeted.
+
+            Exit codes: 0 report printed; 2 usage error; 3 constitution error.
+            """
+    )
+
+    @Argument(help: "Files or folders to examine (default: .).")
+    var paths: [String] = []
+
+    @Option(name: .long, help: "Output format: text or json.")
+    var format: FilesFormat = .text
+
+    @Option(name: .long, help: "Use the constitution (incidents/ and rules/) in this folder.")
+    var constitution: String?
+
+    @OptionGroup var global: GlobalOptions
+
+    func run() throws {
+        let inputs = paths.isEmpty ? ["."] : paths
+        let options = Linter.Options(
+            inputs: inputs, root: nil, constitution: constitution, threshold: .error,
+            workers: global.jobs ?? Workspace.defaultWorkers)
+        let outcome: Linter.Outcome
+        switch Result(catching: { () throws(LintFailure) in try Linter.run(options) }) {
+        case .success(let value): outcome = value
+        case .failure(let failure):
+            switch failure {
+            case .constitution(let problem): reportConstitutionProblem(problem, style: global.style)
+            case .input(let error):
+                printError("constitution: error: \(error)")
+                throw ExitCode(ExitStatus.usage.rawValue)
+            }
+        }
+        switch format {
+        case .text: print(Coverage.text(outcome, style: global.style), terminator: "")
+        case .json: print(Coverage.json(outcome), terminator: "")
+        }
+    }
+}
+
+struct InitCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "init",
+        abstract: "Write the starter constitution (incidents/, rules/, templates/) into a repository.",
+        discussion: """
+            Copies the starter incidents, compiled rules and templates into DIR (default: .). \
+            Existing files are never overwritten: they are listed as kept. Edit the incidents to \
+            match your lab, then run `constitution compile`.
+
+            Exit codes: 0 done; 2 usage error; 3 the starter constitution is not installed.
+            """
+    )
+
+    @Argument(help: "The repository to initialise (default: .).")
+    var directory: String = "."
+
+    func run() throws {
+        guard let starter = ConstitutionStore.starter() else {
+            printError("constitution: error: the starter constitution is not installed (set CONSTITUTION_HOME)")
+            throw ExitCode(ExitStatus.constitution.rawValue)
+        }
+        switch Initializer.run(starter: starter, target: directory) {
+        case .success(let outcome):
+            for path in outcome.written { print("wrote: \(path)") }
+            for path in outcome.kept { print("kept (already exists): \(path)") }
+            print("\(outcome.written.count) files written, \(outcome.kept.count) kept; next: edit incidents/, then `constitution compile`")
+        case .failure(let error):
+            printError("constitution: error: \(error.message)")
+            throw ExitCode(ExitStatus.usage.rawValue)
+        }
+    }
+}
