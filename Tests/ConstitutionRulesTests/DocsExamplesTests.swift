@@ -49,3 +49,36 @@ struct DocsExamplesTests {
         }
     }
 }
+
+@Suite("docs/incidents.md examples are tests")
+struct IncidentDocsTests {
+    /// The ```yaml blocks of docs/incidents.md.
+    func blocks() -> [String] {
+        let text = TestSupport.readText(TestSupport.packageRoot + "/docs/incidents.md")
+        var out: [String] = []
+        var current: [Substring]?
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            if current == nil, line == "```yaml" {
+                current = []
+            } else if current != nil, line == "```" {
+                out.append(current!.joined(separator: "\n") + "\n")
+                current = nil
+            } else if current != nil {
+                current!.append(line)
+            }
+        }
+        return out
+    }
+
+    @Test func everyRecordDecodesAndItsRulesProveThemselves() throws {
+        let records = blocks()
+        #expect(records.count == 2)
+        for text in records {
+            let yaml = YAMLParser.parse(path: "docs/incidents.md", text: text)
+            let (incident, diags, _) = IncidentDecoder.decode(yaml, path: "docs/incidents.md", firstQueryID: 0)
+            #expect(diags.isEmpty, "\(diags.map(\.message))")
+            let record = try #require(incident)
+            for rule in record.constraints { #expect(ExampleRunner.check(rule).isEmpty) }
+        }
+    }
+}
