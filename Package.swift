@@ -9,6 +9,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     ],
     targets: [
         // The system libyaml (Debian `libyaml-dev`). Only ConstitutionYAML may import it.
@@ -30,17 +31,26 @@ let package = Package(
         ),
         // Finding lists and file listings → text, JSON and the other formats. Knows only Core.
         .target(name: "ConstitutionReport", dependencies: ["ConstitutionCore"]),
+        // Templates → CLAUDE.md, MEMORY.md and .claude/settings.json; managed-block merging.
+        .target(
+            name: "ConstitutionRender",
+            dependencies: [
+                "ConstitutionCore", "ConstitutionRules", "ConstitutionReport",
+                .product(name: "Mustache", package: "swift-mustache"),
+            ]
+        ),
         // Orchestration behind each command: one library call per command.
         .target(
             name: "ConstitutionApp",
             dependencies: [
                 "ConstitutionCore", "ConstitutionYAML", "ConstitutionWorkspace", "ConstitutionRules", "ConstitutionReport",
+                "ConstitutionRender",
             ]
         ),
         .executableTarget(
             name: "constitution",
             dependencies: [
-                "ConstitutionCore", "ConstitutionApp", "ConstitutionReport",
+                "ConstitutionCore", "ConstitutionApp", "ConstitutionReport", "ConstitutionRender",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -49,6 +59,7 @@ let package = Package(
         .testTarget(name: "ConstitutionYAMLTests", dependencies: ["ConstitutionYAML", "TestSupport"]),
         .testTarget(name: "ConstitutionWorkspaceTests", dependencies: ["ConstitutionWorkspace", "TestSupport"]),
         .testTarget(name: "ConstitutionRulesTests", dependencies: ["ConstitutionRules", "TestSupport"]),
+        .testTarget(name: "ConstitutionRenderTests", dependencies: ["ConstitutionRender", "TestSupport"]),
         .testTarget(name: "ConstitutionReportTests", dependencies: ["ConstitutionReport"]),
         // Contract tests: run the real binary (built by `swift build`, found beside the test bundle).
         .testTarget(name: "CLITests", dependencies: ["ConstitutionCore", "TestSupport"]),

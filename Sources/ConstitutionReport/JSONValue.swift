@@ -4,6 +4,8 @@ public enum JSONValue: Sendable, Hashable {
     case null
     case bool(Bool)
     case int(Int)
+    /// A non-integer number, kept as written.
+    case number(String)
     case string(String)
     case array([JSONValue])
     /// Keys in the order given; duplicate keys are the caller's bug.
@@ -11,6 +13,29 @@ public enum JSONValue: Sendable, Hashable {
 
     public static func == (lhs: JSONValue, rhs: JSONValue) -> Bool { lhs.serialized() == rhs.serialized() }
     public func hash(into hasher: inout Hasher) { hasher.combine(serialized()) }
+
+    /// The value of key `key` of an object.
+    public subscript(key: String) -> JSONValue? {
+        guard case .object(let pairs) = self else { return nil }
+        return pairs.last { $0.0 == key }?.1
+    }
+
+    /// The string, if this is one.
+    public var stringValue: String? {
+        if case .string(let s) = self { return s }
+        return nil
+    }
+
+    /// An object with `key` set to `value` (replaced in place, or appended).
+    public func setting(_ key: String, _ value: JSONValue) -> JSONValue {
+        guard case .object(var pairs) = self else { return .object([(key, value)]) }
+        if let index = pairs.firstIndex(where: { $0.0 == key }) {
+            pairs[index].1 = value
+        } else {
+            pairs.append((key, value))
+        }
+        return .object(pairs)
+    }
 
     /// Compact JSON (`pretty == false`) or two-space indented JSON.
     public func serialized(pretty: Bool = false) -> String {
@@ -25,6 +50,7 @@ public enum JSONValue: Sendable, Hashable {
         case .null: out.append(contentsOf: "null".utf8)
         case .bool(let b): out.append(contentsOf: (b ? "true" : "false").utf8)
         case .int(let i): out.append(contentsOf: String(i).utf8)
+        case .number(let n): out.append(contentsOf: n.utf8)
         case .string(let s): JSONValue.escape(s, into: &out)
         case .array(let items):
             if items.isEmpty { out.append(contentsOf: "[]".utf8); return }

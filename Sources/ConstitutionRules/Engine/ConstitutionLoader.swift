@@ -139,6 +139,7 @@ public enum RuleFileWriter {
         e.emitScalarPair("message", rule.message, indent: 0)
         e.emitScalarPair("source", rule.source.incidentID ?? "", indent: 0)
         e.emitScalarPair("guidance", rule.guidance, indent: 0)
+        e.emitScalarPair("category", rule.category, indent: 0)
         if let node = rule.node {
             for key in ["agent", "params", "match", "when", "require", "forbid"] {
                 if let v = node[key] { e.emitPair(key, v, indent: 0) }

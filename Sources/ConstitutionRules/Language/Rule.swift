@@ -46,6 +46,8 @@ public struct Rule: Sendable {
     public var guidance: String
     /// Commands the agent must never run (`kubectl apply*`).
     public var agent: [String]
+    /// The CLAUDE.md section the rule's guidance goes under (`gitops`, `storage`, …).
+    public var category: String
     /// Tunables with their default values (YAML nodes from the rule's file).
     public var params: [(name: String, value: Value)]
     /// What the rule looks at.

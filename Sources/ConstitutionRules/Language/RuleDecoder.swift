@@ -61,6 +61,7 @@ public struct RuleDecoder {
             reader.error("rule '\(id)' needs 'source: INC-…' (an incident id) or 'rationale: …'", at: node.location)
         }
         let agent = reader.stringList(node, "agent")
+        let category = reader.optionalString(node, "category") ?? "general"
         var params: [(String, Value)] = []
         if let p = node["params"], !p.isNull {
             if p.kind == .mapping {
@@ -89,7 +90,7 @@ public struct RuleDecoder {
         let after = reader.diagnostics.filter { $0.severity == .error }.count
         guard after == before else { return nil }
         return Rule(
-            id: id, severity: severity, message: message, source: source, guidance: guidance, agent: agent,
+            id: id, severity: severity, message: message, source: source, guidance: guidance, agent: agent, category: category,
             params: params, selection: selection, when: when, require: require, forbid: forbid, examples: examples,
             file: reader.path, location: node.location, node: node)
     }

@@ -1,0 +1,70 @@
+import ConstitutionReport
+import ConstitutionRules
+
+/// Merges the constitution into Claude Code's `.claude/settings.json`: every rule's `agent:`
+/// patterns into `permissions.deny` (as `Bash(cmd:*)`), and `constitution guard` as a
+/// `PreToolUse` hook for Bash, Write and Edit. Every other key and entry is kept, in order.
+public enum AgentSettings {
+    /// The hook's tool matcher.
+    public static let matcher = "Bash|Write|Edit"
+
+    /// Claude Code's deny-rule form of an agent pattern: `kubectl apply*` → `Bash(kubectl apply:*)`.
+    public static func denyRule(_ pattern: String) -> String {
+        var p = pattern
+        while p.hasSuffix("*") { p.removeLast() }
+        while p.hasSuffix(" ") { p.removeLast() }
+        return pattern.hasSuffix("*") ? "Bash(\(p):*)" : "Bash(\(p))"
+    }
+
+    /// The merged settings text (two-space JSON, trailing newline). Throws when the existing
+    /// file is not valid JSON (it is then left alone).
+    public static func merge(existing: String?, rules: [Rule], guardCommand: String) throws(JSONParser.Failure) -> String {
+        var root: JSONValue = .object([])
+        if let existing, !existing.trimmingCharacters(in: " \n\t\r").isEmpty {
+            root = try JSONParser.parse(existing)
+        }
+        if case .object = root {} else { throw JSONParser.Failure(line: 1, column: 1, message: "settings.json must be a JSON object") }
+        // permissions.deny
+        var permissions = root["permissions"] ?? .object([])
+        if case .object = permissions {} else { permissions = .object([]) }
+        var deny: [JSONValue] = []
+        if case .array(let items)? = permissions["deny"] { deny = items }
+        var present = Set(deny.compactMap(\.stringValue))
+        for rule in rules {
+            for pattern in rule.agent {
+                let entry = denyRule(pattern)
+                if present.insert(entry).inserted { deny.append(.string(entry)) }
+            }
+        }
+        permissions = permissions.setting("deny", .array(deny))
+        root = root.setting("permissions", permissions)
+        // hooks.PreToolUse
+        var hooks = root["hooks"] ?? .object([])
+        if case .object = hooks {} else { hooks = .object([]) }
+        var pre: [JSONValue] = []
+        if case .array(let items)? = hooks["PreToolUse"] { pre = items }
+        let registered = pre.contains { group in
+            guard case .array(let handlers)? = group["hooks"] else { return false }
+            return handlers.contains { $0["command"]?.stringValue?.contains("constitution") == true && $0["command"]?.stringValue?.contains("guard") == true }
+        }
+        if !registered {
+            pre.append(
+                .object([
+                    ("matcher", .string(matcher)),
+                    ("hooks", .array([.object([("type", .string("command")), ("command", .string(guardCommand))])])),
+                ]))
+        }
+        hooks = hooks.setting("PreToolUse", .array(pre))
+        root = root.setting("hooks", hooks)
+        return root.serialized(pretty: true) + "\n"
+    }
+}
+
+extension String {
+    func trimmingCharacters(in set: String) -> Substring {
+        var s = self[...]
+        while let f = s.first, set.contains(f) { s.removeFirst() }
+        while let l = s.last, set.contains(l) { s.removeLast() }
+        return s
+    }
+}
