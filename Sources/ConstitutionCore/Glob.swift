@@ -60,7 +60,7 @@ public struct Glob: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// fnmatch-style matching of one segment (no `/` inside either side).
-    static func matchSegment(_ pattern: ArraySlice<UInt8>, _ text: ArraySlice<UInt8>) -> Bool {
+    public static func matchSegment(_ pattern: ArraySlice<UInt8>, _ text: ArraySlice<UInt8>) -> Bool {
         var p = pattern.startIndex
         var t = text.startIndex
         var starP = -1

@@ -13,7 +13,7 @@ struct Constitution: ParsableCommand {
             \(ExitStatus.helpText)
             """,
         version: "0.1.0",
-        subcommands: [LintCommand.self, FilesCommand.self, CompileCommand.self, TestCommand.self, RulesCommand.self, CoverageCommand.self, InitCommand.self, RenderCommand.self]
+        subcommands: [LintCommand.self, FilesCommand.self, CompileCommand.self, TestCommand.self, RulesCommand.self, CoverageCommand.self, InitCommand.self, RenderCommand.self, GuardCommand.self]
     )
 
     /// Runs the command, mapping argument errors to exit code 2 (DESIGN.md §6) instead of

@@ -1,0 +1,62 @@
+import ArgumentParser
+import ConstitutionApp
+import ConstitutionCore
+#if canImport(Glibc)
+import Glibc
+#endif
+
+struct GuardCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "guard",
+        abstract: "A Claude Code PreToolUse hook: stop the agent before it breaks a rule.",
+        discussion: """
+            Reads Claude Code's PreToolUse hook JSON on stdin (tool_name, tool_input, cwd).
+            - Bash: the command is split into simple commands (&&, ;, |, newlines), with sudo, \
+            env prefixes and sh -c '…' unwrapped; one matching a rule's agent: pattern is denied.
+            - Write / Edit / MultiEdit: the file as it would be after the change is linted with \
+            every error-severity rule that needs only that file; a finding denies the call and \
+            lists file:line:column and the rule. (Cross-document rules run in `lint` and CI.)
+            - Anything else is allowed.
+
+            A denial is printed as Claude Code's hookSpecificOutput JSON \
+            (permissionDecision: deny, with the rule, its incident and its guidance as the \
+            reason) and exits 0; --exit-code prints the reason on stderr and exits 2 instead. \
+            Input that is not a PreToolUse JSON, or a constitution that cannot be loaded, prints \
+            an error on stderr and exits 1, which Claude Code treats as a non-blocking error: a \
+            broken hook never wedges the agent.
+
+            `constitution render` registers this hook in .claude/settings.json.
+            """
+    )
+
+    @Option(name: .long, help: "Use the constitution (incidents/ and rules/) in this folder.")
+    var constitution: String?
+
+    @Flag(name: .long, help: "Deny by exit code 2 with the reason on stderr instead of JSON.")
+    var exitCode = false
+
+    func run() throws {
+        var input: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 65536)
+        while input.count < 16 << 20 {
+            let n = chunk.withUnsafeMutableBytes { read(STDIN_FILENO, $0.baseAddress!, $0.count) }
+            if n <= 0 { break }
+            input.append(contentsOf: chunk[0..<n])
+        }
+        var cwd = [CChar](repeating: 0, count: 4096)
+        let here = getcwd(&cwd, cwd.count) != nil ? String(cString: cwd) : "."
+        switch Guard.decide(input: String(decoding: input, as: UTF8.self), cwd: here, constitution: constitution) {
+        case .allow:
+            return
+        case .deny(let reason):
+            if exitCode {
+                printError(reason)
+                throw ExitCode(2)
+            }
+            print(Guard.denyJSON(reason), terminator: "")
+        case .malformed(let why):
+            printError("constitution guard: \(why)")
+            throw ExitCode(1)
+        }
+    }
+}
