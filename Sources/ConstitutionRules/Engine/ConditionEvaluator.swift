@@ -37,6 +37,8 @@ public struct RepoIndex: Sendable {
 /// Everything a condition may refer to besides the value under test.
 struct EvalContext {
     var subject: Value
+    /// Where a missing field of the subject is reported: the key that holds the subject.
+    var subjectAnchor: SourceLocation? = nil
     var file: FileInfo
     var params: [String: Value]
     var index: RepoIndex?
@@ -82,7 +84,7 @@ enum ConditionEvaluator {
                 let (holds, _) = evaluate(.path(rest, q, inner), .object(params), universal: universal, ctx)
                 return (holds, v.location)
             }
-            let values = path.evaluate(v)
+            let values = path.evaluate(v, anchor: v.isSameNode(as: ctx.subject) ? ctx.subjectAnchor : nil)
             switch q ?? (universal ? .all : .any) {
             case .all:
                 var witness: SourceLocation?
@@ -162,10 +164,9 @@ enum ConditionEvaluator {
             return (op.test(order), v.location)
         case .some(let q):
             let candidates = ctx.index?.candidates[q.id] ?? []
+            // Inside `where`, `{self: …}` and `{file: …}` still mean the rule's own subject.
             for candidate in candidates {
-                var inner = ctx
-                inner.file = candidate.file
-                let (h, _) = evaluate(q.condition, candidate.value, universal: false, inner)
+                let (h, _) = evaluate(q.condition, candidate.value, universal: false, ctx)
                 if h { return (true, v.location) }
             }
             if let anchor = q.anchor, let first = anchor.evaluate(ctx.subject).first, !first.isMissing {

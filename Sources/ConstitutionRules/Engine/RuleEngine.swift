@@ -76,6 +76,7 @@ public struct BoundRule: Sendable {
 public struct PendingSubject: Sendable {
     let rule: Int
     let subject: Value
+    let anchor: SourceLocation
     let file: FileInfo
 }
 
@@ -125,23 +126,23 @@ public struct RuleEngine: Sendable {
             guard !subjects.isEmpty else { continue }
             out.subjectCounts[index] = subjects.count
             if bound.rule.isCrossDocument {
-                for s in subjects { out.pending.append(PendingSubject(rule: index, subject: s, file: info)) }
+                for (s, a) in subjects { out.pending.append(PendingSubject(rule: index, subject: s, anchor: a, file: info)) }
                 continue
             }
-            for s in subjects {
-                if let f = Self.check(bound, subject: s, file: info, index: nil) { out.findings.append(f) }
+            for (s, a) in subjects {
+                if let f = Self.check(bound, subject: s, anchor: a, file: info, index: nil) { out.findings.append(f) }
             }
         }
         for q in queries {
             let subjects = Self.subjects(q.selection, in: file, context: facetContext, cache: &facetCache, params: [:])
-            for s in subjects { out.candidates.append((q.id, RepoIndex.Candidate(value: s, file: info))) }
+            for (s, _) in subjects { out.candidates.append((q.id, RepoIndex.Candidate(value: s, file: info))) }
         }
         return out
     }
 
     /// Phase 2: cross-document rules over the pending subjects.
     public func evaluate(pending: [PendingSubject], index: RepoIndex) -> [Finding] {
-        pending.compactMap { p in Self.check(rules[p.rule], subject: p.subject, file: p.file, index: index) }
+        pending.compactMap { p in Self.check(rules[p.rule], subject: p.subject, anchor: p.anchor, file: p.file, index: index) }
     }
 
     /// Builds the index from phase-1 results.
@@ -171,8 +172,8 @@ public struct RuleEngine: Sendable {
     }
 
     /// One subject against one rule: a finding or nil.
-    static func check(_ bound: BoundRule, subject: Value, file: FileInfo, index: RepoIndex?) -> Finding? {
-        let ctx = EvalContext(subject: subject, file: file, params: bound.params, index: index)
+    static func check(_ bound: BoundRule, subject: Value, anchor: SourceLocation, file: FileInfo, index: RepoIndex?) -> Finding? {
+        let ctx = EvalContext(subject: subject, subjectAnchor: anchor, file: file, params: bound.params, index: index)
         var trigger: SourceLocation?
         if let when = bound.when {
             let (holds, witness) = ConditionEvaluator.evaluate(when, subject, universal: false, ctx)
@@ -182,9 +183,9 @@ public struct RuleEngine: Sendable {
         var at: SourceLocation?
         if let require = bound.require {
             let (holds, witness) = ConditionEvaluator.evaluate(require, subject, universal: true, ctx)
-            // A failure that can only point at the whole subject (a missing cross-document
-            // match) is reported where the `when` condition matched, the more specific node.
-            if !holds { at = witness == subject.location ? (trigger ?? witness) : witness }
+            // A missing cross-document match can only point at the whole subject: it is
+            // reported where the `when` condition matched, the more specific node.
+            if !holds { at = witness == subject.location && require.isCrossDocument ? (trigger ?? witness) : witness }
         }
         if at == nil, let forbid = bound.forbid {
             let (holds, witness) = ConditionEvaluator.evaluate(forbid, subject, universal: false, ctx)
@@ -201,7 +202,7 @@ public struct RuleEngine: Sendable {
     static func subjects(
         _ selection: Selection, in file: LoadedFile, context: FacetContext, cache: inout [String: [FacetObject]],
         params: [String: Value]
-    ) -> [Value] {
+    ) -> [(Value, SourceLocation)] {
         guard file.error == nil || file.yaml != nil || file.kind == .text else { return [] }
         guard selection.selects(kind: file.kind) else { return [] }
         if !selection.paths.isEmpty, !selection.paths.contains(where: { $0.matches(file.path) }) { return [] }
@@ -212,9 +213,9 @@ public struct RuleEngine: Sendable {
             let ctx = EvalContext(subject: v, file: info, params: params, index: nil)
             return ConditionEvaluator.evaluate(c, v, universal: false, ctx).0
         }
-        func expand(_ v: Value) -> [Value] {
-            guard !selection.each.isEmpty else { return [v] }
-            return selection.each.flatMap { $0.evaluate(v) }.filter { !$0.isMissing }
+        func expand(_ v: Value) -> [(Value, SourceLocation)] {
+            guard !selection.each.isEmpty else { return [(v, v.location)] }
+            return selection.each.flatMap { $0.evaluateAnchored(v) }.filter { !$0.0.isMissing }
         }
         if let facet = selection.facet {
             let key = "\(facet.rawValue)\u{0}\(selection.key ?? "")"
@@ -232,7 +233,7 @@ public struct RuleEngine: Sendable {
             return passes(v) ? expand(v) : []
         }
         guard let yaml = file.yaml else { return [] }
-        var out: [Value] = []
+        var out: [(Value, SourceLocation)] = []
         for doc in yaml.documents {
             // Empty documents are never subjects, and in a Kubernetes file only Kubernetes
             // objects are (a stray `{}` or a comment-only document is not a resource).

@@ -143,7 +143,9 @@ enum CommandFacet {
 
 /// Accumulates commands, numbering script groups.
 private struct Collector {
+    /// The commands so far.
     var commands: [ShellCommand] = []
+    /// The last group number handed out.
     var group = 0
 
     /// Adds each logical line of a script as a command of one new group.
@@ -185,6 +187,7 @@ private struct Collector {
         }
     }
 
+    /// Adds a command-module task: free-form or `cmd:` text line by line, or `argv:` joined.
     mutating func ansible(_ task: AnsibleTask) {
         var environment: [(name: String, value: MappedText)] = []
         var environmentUnknown = false
@@ -213,6 +216,7 @@ private struct Collector {
         }
     }
 
+    /// Adds a `runcmd`/`bootcmd` entry: a string script or an argv list.
     mutating func cloudInit(_ item: YAMLNode) {
         switch item.kind {
         case .scalar:
@@ -225,6 +229,7 @@ private struct Collector {
         }
     }
 
+    /// Adds a container's `command` + `args`, lifecycle hooks and exec probes.
     mutating func container(_ container: YAMLNode) {
         let command = container["command"].map(words) ?? []
         let args = container["args"].map(words) ?? []
@@ -237,6 +242,7 @@ private struct Collector {
         }
     }
 
+    /// Adds a Compose service's `entrypoint` + `command` and its `healthcheck.test`.
     mutating func compose(_ service: YAMLNode) {
         let entrypoint = service["entrypoint"].map(words) ?? []
         let command = service["command"].map(words) ?? []

@@ -48,12 +48,15 @@ enum FileFacet {
         }
     }
 
-    /// Every write of `file`, including those whose content is unknown.
-    static func writes(in file: LoadedFile, context: FacetContext) -> [FileWrite] {
+    /// Every write of `file`, including those whose content is unknown. With `destination`,
+    /// Ansible writes to other destinations are skipped before their templates are read.
+    static func writes(in file: LoadedFile, context: FacetContext, destination: ((String) -> Bool)? = nil) -> [FileWrite] {
         var out: [FileWrite] = []
         switch file.kind {
         case .ansiblePlaybook, .ansibleTasks:
-            for task in AnsibleTasks.tasks(in: file) { ansible(task, file: file, context: context, into: &out) }
+            for task in AnsibleTasks.tasks(in: file) {
+                ansible(task, file: file, context: context, destination: destination, into: &out)
+            }
         case .cloudInit:
             for doc in file.yaml?.documents ?? [] where doc.kind == .mapping {
                 for item in doc["write_files"]?.elements ?? [] where item.kind == .mapping { writeFile(item, into: &out) }
@@ -79,7 +82,12 @@ enum FileFacet {
 
     // MARK: Ansible
 
-    static func ansible(_ task: AnsibleTask, file: LoadedFile, context: FacetContext, into out: inout [FileWrite]) {
+    /// The writes of one Ansible task (`copy`, `template`, `lineinfile`, `blockinfile`), one per
+    /// literal loop entry when its arguments use `{{ item… }}`.
+    static func ansible(
+        _ task: AnsibleTask, file: LoadedFile, context: FacetContext, destination: ((String) -> Bool)? = nil,
+        into out: inout [FileWrite]
+    ) {
         let module = task.module
         guard module == "copy" || module == "template" || module == "lineinfile" || module == "blockinfile" else { return }
         if let state = task.param("state")?.scalar, state == "absent" { return }
@@ -89,6 +97,7 @@ enum FileFacet {
         for entry in entries {
             func arg(_ names: [String]) -> AnsibleArg? { AnsibleLoop.resolve(task.param(anyOf: names), item: entry) }
             guard let destArg = arg(["dest", "path", "name"]), let dest = destArg.mapped else { continue }
+            if let destination, !destination(dest.string) { continue }
             switch module {
             case "copy":
                 if let content = arg(["content"]) {
@@ -167,6 +176,7 @@ enum FileFacet {
 
     // MARK: cloud-init
 
+    /// The write of one cloud-init `write_files` entry.
     static func writeFile(_ item: YAMLNode, into out: inout [FileWrite]) {
         guard let pathNode = item["path"], let dest = MappedText(scalar: pathNode) else { return }
         let encoding = (item["encoding"]?.scalar ?? "").lowercased()
@@ -180,15 +190,24 @@ enum FileFacet {
             return
         }
         var content = MappedText(scalar: contentNode)
-        switch encoding {
-        case "", "text/plain":
-            break
-        case "b64", "base64":
-            content = (contentNode.scalar.flatMap(Base64.decode)).map {
-                MappedText(synthetic: String(decoding: $0, as: UTF8.self), at: contentNode.location)
+        if contentNode.tag == "tag:yaml.org,2002:binary" {
+            // YAML's own base64: text when it decodes to text, else (an executable…) unknown.
+            guard !encoding.contains("gz"), let bytes = contentNode.scalar.flatMap(Base64.decode), !bytes.contains(0) else {
+                out.append(FileWrite(dest: dest, content: nil, source: "write_files", location: contentNode.location))
+                return
             }
-        default:
-            content = nil  // gzip: not worth inflating here
+            content = MappedText(synthetic: String(decoding: bytes, as: UTF8.self), at: contentNode.location)
+        } else {
+            switch encoding {
+            case "", "text/plain":
+                break
+            case "b64", "base64":
+                content = (contentNode.scalar.flatMap(Base64.decode)).map {
+                    MappedText(synthetic: String(decoding: $0, as: UTF8.self), at: contentNode.location)
+                }
+            default:
+                content = nil  // gzip: not worth inflating here
+            }
         }
         out.append(FileWrite(dest: dest, content: content, source: "write_files", location: contentNode.location))
     }

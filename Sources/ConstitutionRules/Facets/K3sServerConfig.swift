@@ -7,7 +7,9 @@ import ConstitutionYAML
 struct K3sNode: Sendable {
     /// A k3s node's role.
     enum Role: String, Sendable {
+        /// Runs the control plane (`k3s server`).
         case server
+        /// Joins a server (`k3s agent`).
         case agent
     }
 
@@ -258,6 +260,24 @@ enum K3s {
             location: location, unknown: forwards(text.bytes), serverOnly: args.serverOnly)
     }
 
+    /// A node configured by a list of arguments (`k3s_server_args: [--disable servicelb, …]`).
+    static func fromArgumentList(_ list: YAMLNode, role nameRole: K3sNode.Role?, source: String, location: SourceLocation) -> K3sNode? {
+        var words: [(token: ShellToken, base: MappedText)] = []
+        var texts: [String] = []
+        var unknown = false
+        for element in list.elements {
+            guard let text = MappedText(scalar: element) else { continue }
+            words.append(contentsOf: ShellWords.tokenize(text.bytes).filter { $0.kind == .word }.map { ($0, text) })
+            texts.append(text.string)
+            unknown = unknown || forwards(text.bytes)
+        }
+        let args = readArguments(words)
+        guard let role = nameRole ?? args.subcommand ?? (args.serverOnly ? .server : nil) else { return nil }
+        return K3sNode(
+            role: role, disable: args.disable, disableLocation: nil, flags: [LocatedText(texts.joined(separator: " "), at: list.location)],
+            config: nil, source: source, location: location, unknown: unknown, serverOnly: args.serverOnly)
+    }
+
     // MARK: Config mappings
 
     /// A node configured by a `config.yaml` mapping; `outer` maps an embedded document back to
@@ -375,6 +395,7 @@ enum K3s {
         return false
     }
 
+    /// Install-script variables remembered from `export` lines of the same script.
     static let environmentNames: Set<String> = [
         "INSTALL_K3S_EXEC", "K3S_URL", "K3S_TOKEN", "K3S_TOKEN_FILE", "K3S_AGENT_TOKEN", "INSTALL_K3S_SKIP_START",
         "INSTALL_K3S_SKIP_ENABLE",

@@ -69,8 +69,16 @@ struct MappedText: Sendable {
     /// each folded line keeps its own position. Other scalars map to their start.
     init?(scalar node: YAMLNode) {
         guard let located = LocatedText(scalar: node) else { return nil }
-        if !located.exact, let folded = Self.alignFolded(node: node, value: Array(located.text.utf8)) {
-            self = folded
+        let value = Array(located.text.utf8)
+        // A plain scalar folded from several lines has no line break left, so LocatedText calls
+        // it exact; it is only when the scalar fits on its first line.
+        let folded = node.scalarStyle == .folded || (node.scalarStyle == .plain && !Self.fitsOnFirstLine(node, value.count))
+        if folded || !located.exact, let aligned = Self.alignFolded(node: node, value: value) {
+            self = aligned
+            return
+        }
+        if folded {
+            self.init(bytes: value, anchors: [Anchor(offset: 0, location: located.lineStarts[0])], exact: false)
             return
         }
         self.init(located)
@@ -211,6 +219,15 @@ struct MappedText: Sendable {
 // MARK: - Folded and multi-line plain scalars
 
 extension MappedText {
+    /// Whether a plain scalar of `length` bytes fits between its start and the end of its line.
+    fileprivate static func fitsOnFirstLine(_ node: YAMLNode, _ length: Int) -> Bool {
+        let source = node.file.source
+        let start = node.resolved.location.offset
+        var i = start
+        while i < source.count, source[i] != 0x0A, i - start < length { i += 1 }
+        return i - start >= length
+    }
+
     /// Aligns a folded block (`>`) or a multi-line plain scalar with the source lines it was
     /// folded from. Returns nil when the source does not line up (escapes, explicit indentation
     /// indicators, anything unexpected): callers then fall back to the scalar's start.

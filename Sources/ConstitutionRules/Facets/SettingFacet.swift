@@ -258,6 +258,9 @@ enum SettingFacet {
             if node.role == nil { node.role = node.serverOnly ? .server : nil }
             return node
         }
+        if value.kind == .sequence, form == .args {
+            return K3s.fromArgumentList(value, role: role, source: "ansible-vars", location: at)
+        }
         guard value.kind == .scalar, let text = MappedText(scalar: value) else { return nil }
         switch form {
         case .args:
@@ -277,10 +280,12 @@ enum SettingFacet {
         case .ansiblePlaybook, .ansibleTasks, .cloudInit, .text, .workflow, .kubernetes, .compose: break
         default: return []
         }
+        // Every install, config path and config variable spells `k3s` (or `K3S_`) somewhere.
+        guard K3s.contains(file.bytes, "k3s") || K3s.contains(file.bytes, "K3S") else { return [] }
         let installs = K3s.installs(in: CommandFacet.commands(in: file))
         var configs: [K3sNode] = []
         if file.kind == .ansiblePlaybook || file.kind == .ansibleTasks || file.kind == .cloudInit {
-            for write in FileFacet.writes(in: file, context: context) where K3s.isConfigPath(write.dest.string) {
+            for write in FileFacet.writes(in: file, context: context, destination: K3s.isConfigPath) where K3s.isConfigPath(write.dest.string) {
                 let hint = roleHint(write.dest.string)
                 guard let content = write.content else {
                     configs.append(K3sNode(role: hint, source: "k3s-config", location: write.location, unknown: true))

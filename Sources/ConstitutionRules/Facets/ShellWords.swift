@@ -5,7 +5,9 @@ struct ShellToken: Sendable {
     /// Words are arguments; operators separate commands (`|`, `||`, `&&`, `;`, `&`, `(`, `)`,
     /// and a line break, written as `;`).
     enum Kind: Sendable, Equatable {
+        /// An argument or command name.
         case word
+        /// A command separator.
         case op
     }
 
@@ -211,6 +213,8 @@ enum ShellWords {
                     continue wordLoop
                 }
             }
+            // An unterminated quote steps one past the end: keep the range inside the text.
+            i = min(i, n)
             tokens.append(ShellToken(kind: .word, range: start..<max(i, start + 1), text: text, map: map))
         }
         return tokens
@@ -290,12 +294,24 @@ enum ShellWords {
     /// skipped, here-document bodies skipped (unless fed to a shell or `ssh`), line breaks
     /// inside quotes kept. Each line keeps its own positions.
     static func logicalLines(_ text: MappedText) -> [MappedText] {
+        // A quote that never closes (`echo it's`) would swallow the rest of the script: read it
+        // as a plain character instead and scan again.
+        var literalQuotes: Set<Int> = []
+        while true {
+            let (lines, openQuote) = scanLines(text, literalQuotes: literalQuotes)
+            guard let openQuote, literalQuotes.count < 32 else { return lines }
+            literalQuotes.insert(openQuote)
+        }
+    }
+
+    private static func scanLines(_ text: MappedText, literalQuotes: Set<Int>) -> (lines: [MappedText], openQuote: Int?) {
         let b = text.bytes
         let n = b.count
         var out: [MappedText] = []
         var pieces: [Range<Int>] = []
         var pieceStart = 0
         var quote: UInt8 = 0
+        var quoteStart = 0
         var atWordStart = true
         var heredocs: [(delimiter: [UInt8], stripTabs: Bool)] = []
         // Terminators of here-documents whose bodies are commands: not commands themselves.
@@ -341,8 +357,9 @@ enum ShellWords {
                     i += 2
                 }
                 atWordStart = false
-            case UInt8(ascii: "'"), UInt8(ascii: "\""):
+            case UInt8(ascii: "'") where !literalQuotes.contains(i), UInt8(ascii: "\"") where !literalQuotes.contains(i):
                 quote = c
+                quoteStart = i
                 atWordStart = false
                 i += 1
             case UInt8(ascii: "#") where atWordStart:
@@ -391,8 +408,9 @@ enum ShellWords {
                 i += 1
             }
         }
+        if quote != 0 { return (out, quoteStart) }
         _ = emit(n)
-        return out
+        return (out, nil)
     }
 
     /// Whether a line that opens a here-document feeds it to a shell or `ssh`.

@@ -134,8 +134,14 @@ public struct PathExpression: Sendable, Hashable, CustomStringConvertible {
 
     /// Evaluates the path from `start`. A path that reaches nothing yields one `.missing` value
     /// anchored at the deepest key that exists (so "field missing" findings point at its parent).
-    public func evaluate(_ start: Value) -> [Value] {
-        var current: [(Value, SourceLocation)] = [(start, start.location)]
+    public func evaluate(_ start: Value, anchor: SourceLocation? = nil) -> [Value] {
+        evaluateAnchored(start, anchor: anchor).map(\.0)
+    }
+
+    /// Like ``evaluate(_:anchor:)``, with each value's anchor: the key that holds it (where a
+    /// finding about one of its missing fields goes).
+    public func evaluateAnchored(_ start: Value, anchor: SourceLocation? = nil) -> [(Value, SourceLocation)] {
+        var current: [(Value, SourceLocation)] = [(start, anchor ?? start.location)]
         for step in steps {
             var next: [(Value, SourceLocation)] = []
             var missingAnchor: SourceLocation?
@@ -154,11 +160,12 @@ public struct PathExpression: Sendable, Hashable, CustomStringConvertible {
                 next.append(contentsOf: produced)
             }
             if next.isEmpty {
-                return [.missing(missingAnchor ?? start.location)]
+                let at = missingAnchor ?? anchor ?? start.location
+                return [(.missing(at), at)]
             }
             current = next
         }
-        return current.map(\.0)
+        return current
     }
 
     /// Applies one step; returns values with the location of the key that holds each.

@@ -120,6 +120,12 @@ public indirect enum Value: Sendable {
         }
     }
 
+    /// Whether both are the same node of the same file (aliases not followed).
+    public func isSameNode(as other: Value) -> Bool {
+        guard case .node(let a, let ea) = self, case .node(let b, let eb) = other else { return false }
+        return a.file === b.file && a.id == b.id && ea == eb
+    }
+
     /// Whether the value is missing.
     public var isMissing: Bool {
         if case .missing = self { return true }
