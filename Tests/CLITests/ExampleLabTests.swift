@@ -1,0 +1,73 @@
+import TestSupport
+import Testing
+
+@Suite("The example lab (real binary, starter constitution)")
+struct ExampleLabTests {
+    /// Every finding the starter constitution reports on examples/homelab: the planted
+    /// violations listed in its README, and nothing in the clean files.
+    static let expected: [String] = [
+        ".gitea/workflows/deploy.yaml:27:14 gitops-no-imperative-kubectl",
+        "ansible/group_vars/k3s_servers.yml:5:1 k3s-servicelb-disabled",
+        "ansible/roles/dnsmasq/tasks/main.yml:9:55 dnsmasq-no-zone-wildcard",
+        "ansible/roles/docker/tasks/main.yml:22:7 docker-daemon-dns",
+        "ansible/roles/k3s_server/tasks/addons.yml:10:10 gitops-no-imperative-kubectl",
+        "ansible/roles/proxmox/tasks/vm-template.yml:9:28 proxmox-vm-cpu-type",
+        "ansible/roles/storage/tasks/main.yml:16:32 no-destructive-storage-commands",
+        "cloud-init/k3s-server.yaml:20:5 k3s-servicelb-disabled",
+        "cloud-init/k3s-server.yaml:20:5 k3s-traefik-disabled",
+        "cloud-init/k3s-test.yaml:10:14 k3s-servicelb-disabled",
+        "cloud-init/k3s-test.yaml:10:14 k3s-traefik-disabled",
+        "cloud-init/tools.yaml:10:5 gitops-no-imperative-kubectl",
+        "compose/dashboard/compose.yaml:7:41 compose-localhost-unserved-port",
+        "compose/media/compose.yaml:21:3 download-client-behind-vpn",
+        "compose/media/compose.yaml:45:27 media-stack-one-data-root",
+        "dnsmasq.d/lab.conf:7:1 dnsmasq-no-zone-wildcard",
+        "k3s/config.yaml:9:1 k3s-servicelb-disabled",
+        "k8s/apps/authentik/blueprints-configmap.yaml:29:30 authentik-oauth2-property-mappings",
+        "k8s/apps/cloudflared/deployment.yaml:10:13 cloudflared-high-availability",
+        "k8s/apps/gitea/service-ssh.yaml:17:13 loadbalancer-not-on-ssh-port",
+        "k8s/apps/homepage/deployment.yaml:28:40 container-localhost-unserved-port",
+        "k8s/apps/homepage/service-lb.yaml:8:30 loadbalancer-needs-metallb-pool",
+        "k8s/apps/lab-dns/wildcard.yaml:9:5 dnsmasq-no-zone-wildcard",
+        "k8s/apps/linkwarden/linkwarden.yaml:42:23 oidc-backchannel-in-cluster",
+        "k8s/apps/minio/statefulset.yaml:16:9 statefulset-claims-backed-up",
+        "k8s/apps/minio/statefulset.yaml:31:26 image-cpu-baseline",
+        "k8s/apps/n8n/n8n.yaml:4:9 pvc-backed-up",
+        "k8s/apps/scratch/netshoot.yaml:2:1 gitops-manifests-under-argocd",
+        "k8s/apps/scylla/statefulset.yaml:18:9 statefulset-claims-backed-up",
+        "k8s/apps/scylla/statefulset.yaml:33:44 image-cpu-baseline",
+        "k8s/platform/storage/nfs-scratch.yaml:1:1 nfs-storageclass-retain",
+        "scripts/wipe-disk.sh:5:1 no-destructive-storage-commands",
+        "scripts/wipe-disk.sh:6:1 no-destructive-storage-commands",
+        "scripts/wipe-disk.sh:7:1 no-destructive-storage-commands",
+    ]
+
+    @Test func lintReportsExactlyThePlantedViolations() {
+        let result = TestSupport.run(TestSupport.binary, ["lint", TestSupport.packageRoot + "/examples/homelab", "--color", "never"])
+        #expect(result.status == 1)
+        var got: [String] = []
+        for line in result.stdout.split(separator: "\n") {
+            let parts = line.split(separator: " ")
+            guard parts.count > 2, let last = line.split(separator: "[").last, parts[0].hasSuffix(":"), parts[0].filter({ $0 == ":" }).count == 3 else { continue }
+            let location = String(parts[0].dropLast())
+            let rule = String(last.split(separator: ",")[0].split(separator: "]")[0])
+            got.append("\(location) \(rule)")
+        }
+        #expect(got == Self.expected)
+    }
+
+    @Test func everyStarterRuleFiresOnTheLab() {
+        let rules = TestSupport.run(TestSupport.binary, ["rules", "list", "--constitution", TestSupport.packageRoot]).stdout
+            .split(separator: "\n").compactMap { $0.split(separator: " ").first.map(String.init) }.filter { $0.contains("-") }
+        #expect(rules.count >= 21)
+        let fired = Set(Self.expected.map { String($0.split(separator: " ")[1]) })
+        for rule in rules { #expect(fired.contains(rule), "\(rule) finds nothing in examples/homelab") }
+    }
+
+    @Test func starterConstitutionIsCompiledAndItsExamplesPass() {
+        #expect(TestSupport.run(TestSupport.binary, ["compile", "--check", "--constitution", TestSupport.packageRoot]).status == 0)
+        let test = TestSupport.run(TestSupport.binary, ["test", "--constitution", TestSupport.packageRoot])
+        #expect(test.status == 0)
+        #expect(test.stdout.contains(" 0 failed"))
+    }
+}
