@@ -160,8 +160,39 @@ public enum ExampleTester {
         let rules = constitution.incidents.flatMap(\.constraints)
             + constitution.rules.filter { !generated.contains($0.file) && !Compiler.isGeneratedFile(directory + "/" + $0.file) }
         let results = Parallel.map(count: rules.count, workers: Workspace.defaultWorkers) { i in ExampleRunner.check(rules[i]) }
+        let (fixtureFailures, fixtureCount) = fixtures(directory: directory, rules: constitution.rules)
         return Outcome(
-            failures: results.flatMap { $0 }.sorted(by: Diagnostic.sortKey).map(located), ruleCount: rules.count,
-            exampleCount: rules.reduce(0) { $0 + $1.examples.count })
+            failures: (results.flatMap { $0 }.map(located) + fixtureFailures).sorted(by: Diagnostic.sortKey), ruleCount: rules.count,
+            exampleCount: rules.reduce(0) { $0 + $1.examples.count } + fixtureCount)
+    }
+
+    /// Fixture files beside the constitution: `tests/fail/<rule-id>/<path>` must yield a finding
+    /// of that rule, `tests/pass/<rule-id>/<path>` none. `<path>` is the path the file pretends
+    /// to have (it decides the file's kind), e.g. `tests/fail/k3s-servicelb-disabled/group_vars/all.yml`.
+    static func fixtures(directory: String, rules: [Rule]) -> ([Diagnostic], Int) {
+        let base = directory + "/tests"
+        guard ConstitutionStore.exists(base) else { return ([], 0) }
+        var failures: [Diagnostic] = []
+        var count = 0
+        for file in FileWalker().walk([base], displayRoot: directory).files where file.walkError == nil {
+            let parts = file.path.split(separator: "/").map(String.init)  // tests, fail|pass, rule, path…
+            guard parts.count >= 4, parts[1] == "fail" || parts[1] == "pass" else { continue }
+            count += 1
+            let fixturePath = directory == "." ? file.path : directory + "/" + file.path
+            guard let rule = rules.first(where: { $0.id == parts[2] }) else {
+                failures.append(Diagnostic(path: fixturePath, location: .start, severity: .error, message: "no rule '\(parts[2])' (the folder under tests/\(parts[1])/ names the rule)"))
+                continue
+            }
+            guard case .success(let bytes) = FileReader.read(file.fullPath), let bound = try? BoundRule(rule) else { continue }
+            let pretend = parts[3...].joined(separator: "/")
+            let loaded = LoadedFile.inMemory(path: pretend, text: String(decoding: bytes, as: UTF8.self))
+            let findings = RuleEngine(rules: [bound]).lint([loaded])
+            if parts[1] == "fail" && findings.isEmpty {
+                failures.append(Diagnostic(path: fixturePath, location: .start, severity: .error, message: "fixture expects a finding of '\(rule.id)', got none"))
+            } else if parts[1] == "pass", let f = findings.first {
+                failures.append(Diagnostic(path: fixturePath, location: f.location, severity: .error, message: "fixture expects no finding of '\(rule.id)', got: \(f.message)"))
+            }
+        }
+        return (failures, count)
     }
 }

@@ -71,3 +71,40 @@ struct ExampleLabTests {
         #expect(test.stdout.contains(" 0 failed"))
     }
 }
+
+@Suite("lint over the shared corpus (real binary)")
+struct CorpusLintTests {
+    @Test func corpusLintNeverCrashesAndEveryFindingIsInsideItsFile() throws {
+        guard let corpus = TestSupport.corpus else {
+            print("skipped: ../shared/corpus is absent")
+            return
+        }
+        let result = TestSupport.run(TestSupport.binary, ["lint", corpus, "--format", "json", "--constitution", TestSupport.packageRoot])
+        #expect(result.status == 4, "\(result.stderr)")
+        #expect(result.stdout.contains("\"path\": \"bridgecrewio__checkov/tests/kubernetes/parser/examples/yaml/helm.yaml\",\n      \"line\": 1,\n      \"column\": 3"))
+        #expect(result.stdout.contains("\"unparseable\": 2"))
+        // Every finding's line and column exist in its file.
+        var lineCounts: [String: [Int]] = [:]
+        let lines = result.stdout.split(separator: "\n").map { $0.trimmingPrefixSpaces }
+        var i = 0
+        var checked = 0
+        while i + 2 < lines.count {
+            if lines[i].hasPrefix("\"path\": "), lines[i + 1].hasPrefix("\"line\": "), lines[i + 2].hasPrefix("\"column\": ") {
+                let path = String(lines[i].dropFirst(9).dropLast(2))
+                let line = Int(lines[i + 1].dropFirst(8).dropLast(1)) ?? 0
+                let column = Int(lines[i + 2].dropFirst(10).dropLast(1)) ?? 0
+                let fileLines = lineCounts[path] ?? TestSupport.readText(corpus + "/" + path).split(separator: "\n", omittingEmptySubsequences: false).map { $0.unicodeScalars.count }
+                lineCounts[path] = fileLines
+                #expect(line >= 1 && line <= fileLines.count, "\(path):\(line)")
+                if line >= 1 && line <= fileLines.count { #expect(column >= 1 && column <= fileLines[line - 1] + 1, "\(path):\(line):\(column)") }
+                checked += 1
+            }
+            i += 1
+        }
+        #expect(checked > 20)
+    }
+}
+
+extension Substring {
+    var trimmingPrefixSpaces: Substring { drop { $0 == " " } }
+}

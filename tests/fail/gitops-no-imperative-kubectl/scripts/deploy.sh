@@ -1,0 +1,3 @@
+#!/usr/bin/env bash
+set -euo pipefail
+kubectl --context lab -n apps apply -f k8s/apps/
