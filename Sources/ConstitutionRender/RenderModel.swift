@@ -39,12 +39,22 @@ public enum RenderModel {
                 "rules": lines.map { ["guidance": $0.guidance, "severity": $0.severity.rawValue, "sources": $0.sources.joined(separator: ", ")] },
             ])
         }
+        // One line per source: the agent pays for every line.
         var never: [[String: Any]] = []
         var seen: Set<String> = []
+        var bySource: [(String, [String])] = []
         for rule in c.rules {
+            let source = rule.source.incidentID ?? rule.id
             for pattern in rule.agent where seen.insert(pattern).inserted {
-                never.append(["command": pattern, "source": rule.source.incidentID ?? rule.id])
+                if let i = bySource.firstIndex(where: { $0.0 == source }) {
+                    bySource[i].1.append(pattern)
+                } else {
+                    bySource.append((source, [pattern]))
+                }
             }
+        }
+        for (source, patterns) in bySource {
+            never.append(["commands": patterns.map { "`\($0)`" }.joined(separator: ", "), "source": source])
         }
         let ruleIncidents = Set(c.rules.compactMap(\.source.incidentID))
         var prose: [[String: Any]] = []
