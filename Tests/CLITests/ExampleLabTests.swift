@@ -64,6 +64,11 @@ struct ExampleLabTests {
         for rule in rules { #expect(fired.contains(rule), "\(rule) finds nothing in examples/homelab") }
     }
 
+    @Test func renderedAgentFilesAreCurrent() {
+        let check = TestSupport.run(TestSupport.binary, ["render", "--root", TestSupport.packageRoot + "/examples/homelab", "--check"])
+        #expect(check.status == 0, "examples/homelab's CLAUDE.md, MEMORY.md or settings.json drifted: run `./constitution render --root examples/homelab`\n\(check.stdout)")
+    }
+
     @Test func starterConstitutionIsCompiledAndItsExamplesPass() {
         #expect(TestSupport.run(TestSupport.binary, ["compile", "--check", "--constitution", TestSupport.packageRoot]).status == 0)
         let test = TestSupport.run(TestSupport.binary, ["test", "--constitution", TestSupport.packageRoot])
@@ -107,4 +112,30 @@ struct CorpusLintTests {
 
 extension Substring {
     var trimmingPrefixSpaces: Substring { drop { $0 == " " } }
+}
+
+@Suite("init and coverage (real binary)")
+struct InitCoverageTests {
+    @Test func initCopiesTheStarterWithoutOverwriting() {
+        let root = TestSupport.makeTemporaryDirectory()
+        defer { TestSupport.remove(root) }
+        TestSupport.write(["incidents/INC-0001-klipper-lb-dnat.yaml": "# mine\n"], under: root)
+        let result = TestSupport.run(TestSupport.binary, ["init", root], environment: ["CONSTITUTION_HOME": TestSupport.packageRoot])
+        #expect(result.status == 0)
+        #expect(result.stdout.contains("kept (already exists): incidents/INC-0001-klipper-lb-dnat.yaml"))
+        #expect(result.stdout.contains("wrote: rules/k3s-servicelb-disabled.yaml"))
+        #expect(result.stdout.contains("wrote: templates/CLAUDE.md.mustache"))
+        #expect(TestSupport.readText(root + "/incidents/INC-0001-klipper-lb-dnat.yaml") == "# mine\n")
+        let again = TestSupport.run(TestSupport.binary, ["init", root], environment: ["CONSTITUTION_HOME": TestSupport.packageRoot])
+        #expect(again.stdout.contains("0 files written"))
+    }
+
+    @Test func coverageNamesProseOnlyLessonsAndRuleCounts() {
+        let result = TestSupport.run(
+            TestSupport.binary, ["coverage", TestSupport.packageRoot + "/examples/homelab", "--color", "never", "--constitution", TestSupport.packageRoot])
+        #expect(result.status == 0)
+        #expect(result.stdout.contains("Incidents and decisions: 18 (13 enforced by rules, 5 prose-only)"))
+        #expect(result.stdout.contains("INC-0014  A layer-3 switch without NAT needs a static route"))
+        #expect(result.stdout.contains("Rules that matched nothing here (0): none"))
+    }
 }
