@@ -1,7 +1,65 @@
 import ConstitutionCore
 
+/// What a reporter needs to know about a rule (SARIF `rules`, Markdown links).
+public struct RuleInfo: Sendable, Hashable {
+    public var id: String
+    public var severity: Severity
+    /// What the rule checks (its message).
+    public var message: String
+    /// The one line of guidance.
+    public var guidance: String
+    /// The incident id, if any.
+    public var incident: String?
+    /// The incident record's path relative to the linted root (for links), if known.
+    public var incidentPath: String?
+
+    public init(id: String, severity: Severity, message: String, guidance: String, incident: String?, incidentPath: String?) {
+        self.id = id
+        self.severity = severity
+        self.message = message
+        self.guidance = guidance
+        self.incident = incident
+        self.incidentPath = incidentPath
+    }
+}
+
+/// A finding a waiver silenced: still counted and shown, never hidden.
+public struct WaivedFinding: Sendable, Hashable {
+    /// Where the waiver came from.
+    public enum Kind: String, Sendable, Hashable {
+        /// `# constitution:ignore …` in the file.
+        case inline
+        /// An entry of `waivers.yaml`.
+        case central
+    }
+
+    public var finding: Finding
+    public var kind: Kind
+    public var reason: String
+    /// `YYYY-MM-DD`, if the waiver expires.
+    public var expires: String?
+    /// Who owns the waiver (central waivers).
+    public var owner: String?
+    /// Where the waiver is written (`path:line`).
+    public var waiverPath: String
+    public var waiverLine: Int
+
+    public init(finding: Finding, kind: Kind, reason: String, expires: String?, owner: String?, waiverPath: String, waiverLine: Int) {
+        self.finding = finding
+        self.kind = kind
+        self.reason = reason
+        self.expires = expires
+        self.owner = owner
+        self.waiverPath = waiverPath
+        self.waiverLine = waiverLine
+    }
+}
+
 /// Everything a lint run produced, ready for any output format. Pure data: reporters turn it
 /// into text without touching the file system.
+///
+/// Waiver problems (a waiver without a reason, an expired waiver) are ordinary findings of the
+/// pseudo-rule `constitution-waiver`, so every format shows them.
 public struct LintReport: Sendable {
     /// Findings, sorted by (path, line, column, rule).
     public var findings: [Finding]
@@ -15,15 +73,34 @@ public struct LintReport: Sendable {
     public var sourceLines: [String: String]
     /// The severity at or above which findings fail the run.
     public var threshold: Severity
+    /// Findings silenced by waivers, sorted like findings.
+    public var waived: [WaivedFinding]
+    /// The rules that ran, sorted by id.
+    public var rules: [RuleInfo]
+    /// The exit status the run ends with (reported by SARIF's invocation).
+    public var exitStatus: Int32
+    /// The tool's version.
+    public var toolVersion: String
+
+    /// The pseudo-rule of waiver problems.
+    public static let waiverRule = "constitution-waiver"
 
     /// Creates a report; sorts its inputs.
-    public init(findings: [Finding], errors: [Diagnostic], fileCount: Int, ruleCount: Int, sourceLines: [String: String], threshold: Severity) {
+    public init(
+        findings: [Finding], errors: [Diagnostic], fileCount: Int, ruleCount: Int, sourceLines: [String: String],
+        threshold: Severity, waived: [WaivedFinding] = [], rules: [RuleInfo] = [], exitStatus: Int32 = 0,
+        toolVersion: String = "0.1.0"
+    ) {
         self.findings = findings.sorted(by: Finding.sortKey)
         self.errors = errors.sorted(by: Diagnostic.sortKey)
         self.fileCount = fileCount
         self.ruleCount = ruleCount
         self.sourceLines = sourceLines
         self.threshold = threshold
+        self.waived = waived.sorted { Finding.sortKey($0.finding, $1.finding) }
+        self.rules = rules.sorted { PathText.less($0.id, $1.id) }
+        self.exitStatus = exitStatus
+        self.toolVersion = toolVersion
     }
 
     /// The key for ``sourceLines``.
@@ -62,6 +139,7 @@ public struct LintReport: Sendable {
         var line = plural(findings.count, "finding")
         if !parts.isEmpty { line += " (" + parts.joined(separator: ", ") + ")" }
         line += " in \(plural(fileCount, "file")) checked by \(plural(ruleCount, "rule"))"
+        if !waived.isEmpty { line += "; \(waived.count) waived" }
         if !errors.isEmpty { line += "; \(plural(errors.count, "file")) could not be parsed" }
         return findings.isEmpty && errors.isEmpty ? style.bold(line) : line
     }
@@ -91,11 +169,26 @@ public struct LintReport: Sendable {
                     })
             ),
             (
+                "waived",
+                .array(
+                    waived.map { w in
+                        .object([
+                            ("path", .string(w.finding.path)), ("line", .int(w.finding.location.line)),
+                            ("column", .int(w.finding.location.column)), ("rule", .string(w.finding.rule)),
+                            ("severity", .string(w.finding.severity.rawValue)), ("message", .string(w.finding.message)),
+                            ("incident", w.finding.incident.map(JSONValue.string) ?? .null), ("waiver", .string(w.kind.rawValue)),
+                            ("reason", .string(w.reason)), ("expires", w.expires.map(JSONValue.string) ?? .null),
+                            ("owner", w.owner.map(JSONValue.string) ?? .null),
+                            ("waiver_location", .string("\(w.waiverPath):\(w.waiverLine)")),
+                        ])
+                    })
+            ),
+            (
                 "summary",
                 .object([
                     ("files", .int(fileCount)), ("rules", .int(ruleCount)), ("findings", .int(findings.count)),
                     ("error", .int(count(.error))), ("warning", .int(count(.warning))), ("info", .int(count(.info))),
-                    ("unparseable", .int(errors.count)), ("threshold", .string(threshold.rawValue)),
+                    ("waived", .int(waived.count)), ("unparseable", .int(errors.count)), ("threshold", .string(threshold.rawValue)),
                 ])
             ),
         ])
