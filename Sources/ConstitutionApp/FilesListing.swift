@@ -48,11 +48,15 @@ public enum FilesListing {
 public enum InputError: Error, Sendable, CustomStringConvertible {
     /// Paths that do not exist.
     case missingPaths([String])
+    /// A bad combination of options.
+    case usage(String)
 
     public var description: String {
         switch self {
         case .missingPaths(let paths):
             "no such file or folder: " + paths.joined(separator: ", ")
+        case .usage(let message):
+            message
         }
     }
 }

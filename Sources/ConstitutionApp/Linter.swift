@@ -2,6 +2,7 @@ import ConstitutionCore
 import ConstitutionReport
 import ConstitutionRules
 import ConstitutionWorkspace
+import ConstitutionYAML
 
 /// Problems that stop a run before any file is checked (exit 3).
 public struct ConstitutionProblem: Error, Sendable {
@@ -13,20 +14,28 @@ public struct ConstitutionProblem: Error, Sendable {
 
 /// `constitution lint`: load the constitution, check every file, report.
 public enum Linter {
-    /// What the user asked for.
+    /// What the user asked for. Optionals left nil fall back to `.constitution.yaml`, then to
+    /// the defaults.
     public struct Options: Sendable {
         public var inputs: [String]
         public var root: String?
         public var constitution: String?
-        public var threshold: Severity
+        public var threshold: Severity?
         public var workers: Int
+        public var config: String?
+        public var inlineWaivers: Bool?
 
-        public init(inputs: [String], root: String?, constitution: String?, threshold: Severity, workers: Int) {
+        public init(
+            inputs: [String], root: String?, constitution: String?, threshold: Severity?, workers: Int,
+            config: String? = nil, inlineWaivers: Bool? = nil
+        ) {
             self.inputs = inputs
             self.root = root
             self.constitution = constitution
             self.threshold = threshold
             self.workers = workers
+            self.config = config
+            self.inlineWaivers = inlineWaivers
         }
     }
 
@@ -40,6 +49,8 @@ public enum Linter {
         public var constitutionWarnings: [Diagnostic]
         public var status: ExitStatus
         public var constitutionDirectory: String
+        /// The configuration in force.
+        public var config: LintConfig
     }
 
     /// Loads the constitution for `root`, refusing errors and stale generated rules.
@@ -81,33 +92,56 @@ public enum Linter {
     }
 
     /// Runs the whole lint.
+    ///
+    /// Folders are linted whole. When files are named (a pre-commit run), only they are
+    /// checked and reported, but cross-document rules still see the whole tree under the root
+    /// (`--root`, default `.`): every other file contributes to the index, and a file is parsed
+    /// for that only when its bytes mention a resource kind some join looks for.
     public static func run(_ options: Options) throws(LintFailure) -> Outcome {
-        let root = options.root ?? (options.inputs.count == 1 ? options.inputs[0] : ".")
         let missing = options.inputs.filter { !ConstitutionStore.exists($0) && !ConstitutionStore.isSymlink($0) }
         if !missing.isEmpty { throw .input(.missingPaths(missing)) }
+        let namesFiles = options.inputs.contains { !ConstitutionStore.isDirectory($0) }
+        let root = options.root ?? (options.inputs.count == 1 && !namesFiles ? options.inputs[0] : ".")
         let constitution: Constitution
         let directory: String
-        let bound: [BoundRule]
+        let config: LintConfig
+        var bound: [BoundRule]
         do {
             (constitution, directory) = try loadConstitution(explicit: options.constitution, root: root)
-            bound = try bind(constitution.rules)
+            config = try LintConfig.load(explicit: options.config, folders: unique([root, directory]))
+            let enabled = constitution.rules.filter { config.severity[$0.id].map { $0 != nil } ?? true }
+            bound = try bind(enabled, overrides: config.params)
         } catch {
             throw .constitution(error)
         }
-        let walk = FileWalker().walk(options.inputs, displayRoot: root)
-        if !walk.missing.isEmpty { throw .input(.missingPaths(walk.missing)) }
+        let threshold = options.threshold ?? config.threshold ?? .error
         let rootPath = FileWalker.normalize(root)
         let context = FacetContext(readRepoFile: { path in
             if case .success(let bytes) = FileReader.read(rootPath == "." ? path : rootPath + "/" + path) { return bytes }
             return nil
         })
         let engine = RuleEngine(rules: bound, facetContext: context)
+        let targets: Set<String>? = namesFiles ? Set(options.inputs.map { relative(FileWalker.normalize($0), to: rootPath) }) : nil
+        let needles = engine.indexNeedles
+        let include = config.include, exclude = config.exclude
         struct Row: Sendable {
+            var target: Bool
             var evaluation: FileEvaluation
             var error: Diagnostic?
             var lines: [(String, String)]
+            var waivers: [Waiver]
         }
-        let rows = Workspace(workers: options.workers).map(walk.files) { file -> Row in
+        let mapped = Workspace(workers: options.workers).walkAndVisit(namesFiles ? [root] : options.inputs, displayRoot: root) { walked -> Row? in
+            let isTarget = targets.map { $0.contains(walked.path) } ?? true
+            let selected = isTarget && (include.isEmpty || include.contains { $0.matches(walked.path) }) && !exclude.contains { $0.matches(walked.path) }
+            if !selected {
+                // Only feeds the cross-document index.
+                guard let file = Workspace.load(walked, onlyIfContains: needles) else { return nil }
+                var evaluation = FileEvaluation()
+                evaluation.candidates = engine.candidates(file)
+                return Row(target: false, evaluation: evaluation, error: nil, lines: [], waivers: [])
+            }
+            let file = Workspace.load(walked)
             let evaluation = engine.evaluate(file)
             var lines: [(String, String)] = []
             var wanted = evaluation.findings.map(\.location.line)
@@ -115,42 +149,104 @@ public enum Linter {
             for line in Set(wanted) where !file.bytes.isEmpty {
                 lines.append((LintReport.lineKey(file.path, line), SourceText.line(line, in: file.bytes)))
             }
-            return Row(evaluation: evaluation, error: file.error, lines: lines)
+            return Row(target: true, evaluation: evaluation, error: file.error, lines: lines, waivers: WaiverReader.inline(in: file.bytes, path: file.path))
         }
+        let rows = mapped.results.compactMap { $0 }
+        let checked = rows.filter(\.target)
         let index = RuleEngine.index(rows.map(\.evaluation.candidates))
-        let cross = engine.evaluate(pending: rows.flatMap(\.evaluation.pending), index: index)
+        let cross = engine.evaluate(pending: checked.flatMap(\.evaluation.pending), index: index)
         var sourceLines: [String: String] = [:]
-        for row in rows {
+        for row in checked {
             for (k, v) in row.lines { sourceLines[k] = v }
         }
-        for f in cross where sourceLines[LintReport.lineKey(f.path, f.location.line)] == nil {
+        var findings = checked.flatMap(\.evaluation.findings) + cross
+        // Severity overrides from the config.
+        for i in findings.indices {
+            if let override = config.severity[findings[i].rule], let severity = override { findings[i].severity = severity }
+        }
+        // Waivers: inline comments (unless disabled) and waivers.yaml.
+        var inline: [String: [Waiver]] = [:]
+        if options.inlineWaivers ?? config.inlineWaivers ?? true {
+            for row in checked where !row.waivers.isEmpty { inline[row.waivers[0].path] = row.waivers }
+        }
+        var central: [Waiver] = []
+        var waiverDiagnostics: [Diagnostic] = []
+        for folder in unique([root, directory]) {
+            let path = (folder == "." ? "" : folder + "/") + "waivers.yaml"
+            guard case .success(let bytes) = FileReader.read(path) else { continue }
+            let (list, diags) = WaiverReader.central(YAMLParser.parse(path: "waivers.yaml", source: bytes), path: relative(path, to: rootPath))
+            central = list
+            waiverDiagnostics = diags
+            break
+        }
+        if waiverDiagnostics.contains(where: { $0.severity == .error }) {
+            throw .constitution(ConstitutionProblem(diagnostics: waiverDiagnostics, messages: []))
+        }
+        let applied = WaiverApplier.apply(findings, inline: inline, central: central, today: WaiverReader.today())
+        findings = applied.findings
+        findings.sort(by: Finding.sortKey)
+        findings = RuleEngine.unique(findings)
+        for f in findings where sourceLines[LintReport.lineKey(f.path, f.location.line)] == nil {
             if case .success(let bytes) = FileReader.read(rootPath == "." ? f.path : rootPath + "/" + f.path) {
                 sourceLines[LintReport.lineKey(f.path, f.location.line)] = SourceText.line(f.location.line, in: bytes)
             }
         }
-        var findings = rows.flatMap(\.evaluation.findings) + cross
-        findings.sort(by: Finding.sortKey)
-        findings = RuleEngine.unique(findings)
-        let report = LintReport(
-            findings: findings, errors: rows.compactMap(\.error), fileCount: walk.files.count, ruleCount: bound.count,
-            sourceLines: sourceLines, threshold: options.threshold)
+        let waived = applied.waived.map { (f, w) in
+            WaivedFinding(
+                finding: f, kind: w.kind == .inline ? .inline : .central, reason: w.reason ?? "", expires: w.expires, owner: w.owner,
+                waiverPath: w.path, waiverLine: w.location.line)
+        }
+        let incidentFiles = Dictionary(constitution.incidents.map { ($0.id, $0.file) }, uniquingKeysWith: { a, _ in a })
+        let dirFromRoot = relative(FileWalker.normalize(directory), to: rootPath)
+        let ruleInfos = bound.map { b -> RuleInfo in
+            let r = b.rule
+            let severity = (config.severity[r.id] ?? nil) ?? r.severity
+            let incidentPath = r.source.incidentID.flatMap { incidentFiles[$0] }.map { dirFromRoot == "." ? $0 : dirFromRoot + "/" + $0 }
+            return RuleInfo(id: r.id, severity: severity, message: r.message, guidance: r.guidance, incident: r.source.incidentID, incidentPath: incidentPath)
+        }
+        let errors = checked.compactMap(\.error)
+        let failing = findings.filter { $0.severity >= threshold }.count
         let status: ExitStatus
-        if walk.files.isEmpty {
+        if checked.isEmpty {
             status = .noInput
-        } else if !report.errors.isEmpty {
+        } else if !errors.isEmpty {
             status = .unparseable
-        } else if report.failing > 0 {
+        } else if failing > 0 {
             status = .findings
         } else {
             status = .clean
         }
+        let report = LintReport(
+            findings: findings, errors: errors, fileCount: checked.count, ruleCount: bound.count, sourceLines: sourceLines,
+            threshold: threshold, waived: waived, rules: ruleInfos, exitStatus: status.rawValue)
         var subjects: [String: Int] = [:]
         for (i, b) in bound.enumerated() {
-            subjects[b.rule.id] = rows.reduce(0) { $0 + ($1.evaluation.subjectCounts.isEmpty ? 0 : $1.evaluation.subjectCounts[i]) }
+            subjects[b.rule.id] = checked.reduce(0) { $0 + ($1.evaluation.subjectCounts.isEmpty ? 0 : $1.evaluation.subjectCounts[i]) }
         }
         return Outcome(
-            report: report, subjects: subjects, constitution: constitution, constitutionWarnings: constitution.diagnostics.map { prefixed($0, directory) }, status: status,
-            constitutionDirectory: directory)
+            report: report, subjects: subjects, constitution: constitution,
+            constitutionWarnings: constitution.diagnostics.map { prefixed($0, directory) } + waiverDiagnostics, status: status,
+            constitutionDirectory: directory, config: config)
+    }
+
+    static func unique(_ folders: [String]) -> [String] {
+        var out: [String] = []
+        for f in folders where !out.contains(FileWalker.normalize(f)) { out.append(FileWalker.normalize(f)) }
+        return out
+    }
+
+    /// `path` relative to folder `root` when inside it (both as given, normalised).
+    static func relative(_ path: String, to root: String) -> String {
+        if root == "." { return path.hasPrefix("/") ? relativeToCwd(path) : path }
+        let p = ConstitutionStore.absolute(path), r = ConstitutionStore.absolute(root)
+        if p == r { return "." }
+        if p.hasPrefix(r + "/") { return String(p.dropFirst(r.count + 1)) }
+        return path
+    }
+
+    static func relativeToCwd(_ path: String) -> String {
+        let cwd = ConstitutionStore.absolute(".")
+        return path.hasPrefix(cwd + "/") ? String(path.dropFirst(cwd.count + 1)) : path
     }
 }
 

@@ -83,8 +83,21 @@ public struct Workspace: Sendable {
         return n > 0 ? n : 1
     }
 
+    /// Loads a file only when its bytes contain one of `needles` (nil: always); nil otherwise.
+    public static func load(_ file: WalkedFile, onlyIfContains needles: [[UInt8]]?) -> LoadedFile? {
+        guard let needles else { return load(file) }
+        guard !needles.isEmpty, file.walkError == nil, !file.inTemplateFolder else { return nil }
+        guard case .success(let bytes) = FileReader.read(file.fullPath) else { return nil }
+        let hit = bytes.withUnsafeBufferPointer { buffer in needles.contains { ByteSearchLite.contains(buffer, $0) } }
+        return hit ? load(file, bytes: bytes) : nil
+    }
+
     /// Loads one file.
     public static func load(_ file: WalkedFile) -> LoadedFile {
+        load(file, bytes: nil)
+    }
+
+    static func load(_ file: WalkedFile, bytes preread: [UInt8]?) -> LoadedFile {
         func failed(_ message: String) -> LoadedFile {
             LoadedFile(
                 walked: file, kind: .text, yaml: nil, bytes: [],
@@ -95,9 +108,13 @@ public struct Workspace: Sendable {
             return LoadedFile(walked: file, kind: .template, yaml: nil, bytes: [], error: nil, warnings: [])
         }
         let bytes: [UInt8]
-        switch FileReader.read(file.fullPath) {
-        case .success(let b): bytes = b
-        case .failure(let f): return failed(f.message)
+        if let preread {
+            bytes = preread
+        } else {
+            switch FileReader.read(file.fullPath) {
+            case .success(let b): bytes = b
+            case .failure(let f): return failed(f.message)
+            }
         }
         let head = bytes.prefix(8192)
         if let kind = FileClassifier.kindBeforeParsing(file, head: head) {
@@ -133,6 +150,14 @@ public struct Workspace: Sendable {
     public func walkAndMap<T: Sendable>(
         _ inputs: [String], displayRoot: String?, _ visit: @Sendable (LoadedFile) -> T
     ) -> Mapped<T> {
+        walkAndVisit(inputs, displayRoot: displayRoot) { visit(Self.load($0)) }
+    }
+
+    /// Like ``walkAndMap(_:displayRoot:_:)``, but `visit` gets the walked file and decides
+    /// whether and how to load it.
+    public func walkAndVisit<T: Sendable>(
+        _ inputs: [String], displayRoot: String?, _ visit: @Sendable (WalkedFile) -> T
+    ) -> Mapped<T> {
         let queue = WorkQueue()
         let buckets = (0..<workers).map { _ in ResultBucket<T>() }
         let missing = MissingBox()
@@ -143,7 +168,7 @@ public struct Workspace: Sendable {
                 // The walking thread then helps with the parsing.
             }
             while let (index, file) = queue.pop() {
-                buckets[worker].items.append((index, file, visit(Self.load(file))))
+                buckets[worker].items.append((index, file, visit(file)))
             }
         }
         var all = buckets.flatMap(\.items)
@@ -256,4 +281,21 @@ private final class ResultBucket<T: Sendable>: @unchecked Sendable {
 /// The walker's list of missing inputs.
 private final class MissingBox: @unchecked Sendable {
     var value: [String] = []
+}
+
+/// Substring search over bytes for the index pre-filter (memchr for the first byte).
+enum ByteSearchLite {
+    static func contains(_ haystack: UnsafeBufferPointer<UInt8>, _ needle: [UInt8]) -> Bool {
+        guard let first = needle.first else { return true }
+        guard needle.count <= haystack.count, let base = haystack.baseAddress else { return false }
+        var start = 0
+        let last = haystack.count - needle.count
+        while start <= last {
+            guard let hit = memchr(base + start, Int32(first), last - start + 1) else { return false }
+            let at = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+            if needle.withUnsafeBytes({ memcmp(base + at, $0.baseAddress!, needle.count) == 0 }) { return true }
+            start = at + 1
+        }
+        return false
+    }
 }

@@ -31,7 +31,7 @@ struct CoverageCommand: ParsableCommand {
     func run() throws {
         let inputs = paths.isEmpty ? ["."] : paths
         let options = Linter.Options(
-            inputs: inputs, root: nil, constitution: constitution, threshold: .error,
+            inputs: inputs, root: nil, constitution: constitution, threshold: nil,
             workers: global.jobs ?? Workspace.defaultWorkers)
         let outcome: Linter.Outcome
         switch Result(catching: { () throws(LintFailure) in try Linter.run(options) }) {

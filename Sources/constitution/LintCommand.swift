@@ -6,7 +6,7 @@ import ConstitutionWorkspace
 
 /// Output formats of `lint`.
 enum LintFormat: String, ExpressibleByArgument, CaseIterable {
-    case text, json
+    case text, json, sarif, junit, github, markdown
 }
 
 extension Severity: ExpressibleByArgument {}
@@ -21,30 +21,54 @@ struct LintCommand: ParsableCommand {
             rules (run `constitution compile`), evaluates every rule over every file in parallel, \
             and prints findings sorted by path, line, column and rule.
 
+            Naming files instead of folders (a pre-commit run) checks only those files, while \
+            cross-document rules still see the whole tree under --root (default: .).
+
+            Several outputs in one run: repeat --format, each optionally followed by its \
+            --output FILE (`-` is standard output), e.g. \
+            `--format github --format sarif --output constitution.sarif --format markdown --output summary.md`.
+
+            Waivers: `# constitution:ignore RULE reason="…" until=YYYY-MM-DD` on the line or the \
+            line above, and waivers.yaml next to the constitution. A waiver without a reason, or \
+            past its date, waives nothing and is reported. Waived findings are counted and shown.
+
+            Settings come from the flags, then .constitution.yaml (at the root or beside the \
+            constitution), then the defaults.
+
             Examples:
               constitution lint examples/homelab
               constitution lint . --format json --severity-threshold warning
+              constitution lint k8s/apps/web/deploy.yaml          # pre-commit style
 
-            Exit codes: 0 clean; 1 findings at or above --severity-threshold; 2 usage error; \
-            3 constitution error or stale rules; 4 a file could not be parsed (all others are \
-            still checked); 5 no files matched.
+            Exit codes: 0 clean; 1 findings at or above the threshold; 2 usage error; \
+            3 constitution error (bad incident, rule, config or waivers.yaml; stale rules); \
+            4 a file could not be parsed (all others are still checked); 5 no files matched.
             """
     )
 
     @Argument(help: "Files or folders to check (default: .).")
     var paths: [String] = []
 
-    @Option(name: .long, help: "Output format: text or json.")
-    var format: LintFormat = .text
+    @Option(name: .long, help: "Output format: text, json, sarif, junit, github or markdown (repeatable).")
+    var format: [LintFormat] = []
 
-    @Option(name: .long, help: "Findings at or above this severity fail the run: error, warning or info.")
-    var severityThreshold: Severity = .error
+    @Option(name: .long, help: "Write the preceding --format to FILE instead of standard output (repeatable).")
+    var output: [String] = []
+
+    @Option(name: .long, help: "Findings at or above this severity fail the run: error, warning or info (default: error).")
+    var severityThreshold: Severity?
 
     @Option(name: .long, help: "The folder paths are shown relative to (default: the single folder given, else .).")
     var root: String?
 
     @Option(name: .long, help: "Use the constitution (incidents/ and rules/) in this folder.")
     var constitution: String?
+
+    @Option(name: .long, help: "Read settings from this file instead of .constitution.yaml.")
+    var config: String?
+
+    @Flag(name: .long, help: "Ignore `# constitution:ignore` comments (strict repositories).")
+    var noInlineWaivers = false
 
     @Flag(name: .long, help: "Print only findings at or above the threshold, and the summary.")
     var quiet = false
@@ -53,25 +77,44 @@ struct LintCommand: ParsableCommand {
 
     func run() throws {
         let inputs = paths.isEmpty ? ["."] : paths
+        let pairs: [OutputPlan.Item]
+        do {
+            pairs = try OutputPlan.parse(arguments: Array(CommandLine.arguments.dropFirst()))
+        } catch {
+            printError("constitution: error: \(error)")
+            throw ExitCode(ExitStatus.usage.rawValue)
+        }
         let options = Linter.Options(
             inputs: inputs, root: root, constitution: constitution, threshold: severityThreshold,
-            workers: global.jobs ?? Workspace.defaultWorkers)
-        do {
-            let outcome = try Linter.run(options)
-            switch format {
-            case .text: print(outcome.report.text(style: global.style, quiet: quiet), terminator: "")
-            case .json: print(outcome.report.json(), terminator: "")
-            }
-            if outcome.status == .noInput { printError("constitution: no files matched \(inputs.joined(separator: " "))") }
-            throw ExitCode(outcome.status.rawValue)
-        } catch let failure as LintFailure {
-            switch failure {
-            case .constitution(let problem): reportConstitutionProblem(problem, style: global.style)
-            case .input(let error):
-                printError("constitution: error: \(error)")
-                throw ExitCode(ExitStatus.usage.rawValue)
+            workers: global.jobs ?? Workspace.defaultWorkers, config: config, inlineWaivers: noInlineWaivers ? false : nil)
+        let outcome: Linter.Outcome
+        switch Result(catching: { () throws(LintFailure) in try Linter.run(options) }) {
+        case .success(let value): outcome = value
+        case .failure(.constitution(let problem)): reportConstitutionProblem(problem, style: global.style)
+        case .failure(.input(let error)):
+            printError("constitution: error: \(error)")
+            throw ExitCode(ExitStatus.usage.rawValue)
+        }
+        var plan = pairs
+        if plan.isEmpty { plan = outcome.config.formats.map { OutputPlan.Item(format: $0.format, output: $0.output) } }
+        if plan.isEmpty { plan = [OutputPlan.Item(format: "text", output: nil)] }
+        for item in plan {
+            let styled = item.output == nil ? global.style : TerminalStyle(enabled: false)
+            let text = ReportFormats.render(outcome.report, format: item.format, style: styled, quiet: quiet)
+            if let path = item.output {
+                if let error = AtomicFile.write(path, text) {
+                    printError("constitution: error: \(error)")
+                    throw ExitCode(ExitStatus.usage.rawValue)
+                }
+            } else {
+                print(text, terminator: "")
             }
         }
+        for w in outcome.constitutionWarnings where w.severity != .error && w.path.hasSuffix("waivers.yaml") {
+            printError(DiagnosticFormatter.format(w, sourceLine: nil, style: global.style))
+        }
+        if outcome.status == .noInput { printError("constitution: no files matched \(inputs.joined(separator: " "))") }
+        throw ExitCode(outcome.status.rawValue)
     }
 }
 

@@ -90,6 +90,9 @@ public struct FileEvaluation: Sendable {
     public var candidates: [(Int, RepoIndex.Candidate)] = []
     /// Subjects each rule selected in this file (by rule index), for `coverage`.
     public var subjectCounts: [Int] = []
+
+    /// An empty evaluation.
+    public init() {}
 }
 
 /// Evaluates a constitution's rules over files: per file in parallel, then the cross-document
@@ -136,6 +139,32 @@ public struct RuleEngine: Sendable {
         for q in queries {
             let subjects = Self.subjects(q.selection, in: file, context: facetContext, cache: &facetCache, params: [:])
             for (s, _) in subjects { out.candidates.append((q.id, RepoIndex.Candidate(value: s, file: info))) }
+        }
+        return out
+    }
+
+    /// Byte strings one of which a file must contain to be a candidate of any `some:` query
+    /// (the resource kinds the joins look for); nil when some query has no such filter, so
+    /// every file must be parsed. Lets a pre-commit run skip most of the tree.
+    public var indexNeedles: [[UInt8]]? {
+        var out: [[UInt8]] = []
+        for q in queries {
+            guard !q.selection.resources.isEmpty, q.selection.facet == nil else { return nil }
+            out += q.selection.resources.map { Array($0.utf8) }
+        }
+        return out
+    }
+
+    /// Only the candidates `file` contributes to `some:` queries (for files outside a
+    /// pre-commit run's changed set).
+    public func candidates(_ file: LoadedFile) -> [(Int, RepoIndex.Candidate)] {
+        var cache: [String: [FacetObject]] = [:]
+        let info = FileInfo(path: file.path)
+        var out: [(Int, RepoIndex.Candidate)] = []
+        for q in queries {
+            for (s, _) in Self.subjects(q.selection, in: file, context: facetContext, cache: &cache, params: [:]) {
+                out.append((q.id, RepoIndex.Candidate(value: s, file: info)))
+            }
         }
         return out
     }

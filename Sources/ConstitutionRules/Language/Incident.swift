@@ -106,7 +106,7 @@ public enum IncidentDecoder {
     }
 
     /// Checks `schema:` is present and not newer than this tool.
-    static func checkSchema(_ root: YAMLNode, reader: inout SchemaReader) {
+    public static func checkSchema(_ root: YAMLNode, reader: inout SchemaReader) {
         guard let s = root["schema"] else {
             reader.error("missing required key 'schema' (write 'schema: 1')", at: root.location)
             return
@@ -128,7 +128,7 @@ public enum IncidentDecoder {
         return parts.dropLast().allSatisfy { p in !p.isEmpty && p.allSatisfy { $0.isLetter && $0.isUppercase } }
     }
 
-    static func isDate(_ s: String) -> Bool {
+    public static func isDate(_ s: String) -> Bool {
         let u = Array(s.utf8)
         guard u.count == 10, u[4] == UInt8(ascii: "-"), u[7] == UInt8(ascii: "-") else { return false }
         for i in [0, 1, 2, 3, 5, 6, 8, 9] where !(u[i] >= 48 && u[i] <= 57) { return false }

@@ -158,6 +158,11 @@ public struct RegexError: Error, Sendable, Hashable {
 /// Substring search over bytes (memchr for the first byte, then a compare).
 public enum ByteSearch {
     /// Whether `needle` occurs in `haystack`.
+    public static func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
+        haystack.withUnsafeBufferPointer { contains($0, needle) }
+    }
+
+    /// Whether `needle` occurs in `haystack`.
     public static func contains(_ haystack: UnsafeBufferPointer<UInt8>, _ needle: [UInt8]) -> Bool {
         guard let first = needle.first else { return true }
         guard needle.count <= haystack.count, let base = haystack.baseAddress else { return false }

@@ -1,0 +1,116 @@
+import ConstitutionCore
+import ConstitutionRules
+import ConstitutionWorkspace
+import ConstitutionYAML
+
+/// `.constitution.yaml`: a repository's lint settings. Command-line flags win over it, it wins
+/// over the defaults (which live only in ``LintConfig/defaults``).
+///
+/// ```yaml
+/// schema: 1
+/// include: ["k8s/**", "ansible/**"]      # lint only these paths (default: everything)
+/// exclude: ["vendor/**"]                 # never lint these
+/// severity:                              # per-rule overrides; `off` disables a rule
+///   k3s-traefik-disabled: error
+///   image-cpu-baseline: off
+/// threshold: warning                     # what makes exit 1 (default: error)
+/// inline_waivers: true                   # honour `# constitution:ignore` comments (default: true)
+/// formats:                               # default outputs of `lint`
+///   - {format: text}
+///   - {format: sarif, output: constitution.sarif}
+/// params:                                # rule parameter overrides
+///   image-cpu-baseline: {cpu_baseline: x86-64-v3}
+/// ```
+public struct LintConfig: Sendable {
+    public var include: [Glob] = []
+    public var exclude: [Glob] = []
+    /// Rule id → severity, or nil for `off`.
+    public var severity: [String: Severity?] = [:]
+    public var threshold: Severity?
+    public var inlineWaivers: Bool?
+    public var formats: [(format: String, output: String?)] = []
+    public var params: [String: [String: Value]] = [:]
+    /// Where it was read from (nil: defaults only).
+    public var path: String?
+
+    /// The defaults, the one place they are written down.
+    public static let defaults = LintConfig()
+
+    /// The file name looked for.
+    public static let fileName = ".constitution.yaml"
+
+    /// The formats the tool knows.
+    public static let formatNames = ["text", "json", "sarif", "junit", "github", "markdown"]
+
+    /// Loads `explicit`, or the first `.constitution.yaml` in `folders`; defaults when none.
+    public static func load(explicit: String?, folders: [String]) throws(ConstitutionProblem) -> LintConfig {
+        var candidates = folders.map { ($0 == "." ? "" : $0 + "/") + fileName }
+        if let explicit { candidates = [explicit] }
+        for path in candidates {
+            guard case .success(let bytes) = FileReader.read(path) else {
+                if explicit != nil {
+                    throw ConstitutionProblem(diagnostics: [], messages: ["cannot read the config \(path)"])
+                }
+                continue
+            }
+            return try decode(YAMLParser.parse(path: path, source: bytes), path: path)
+        }
+        return .defaults
+    }
+
+    static func decode(_ file: YAMLFile, path: String) throws(ConstitutionProblem) -> LintConfig {
+        var r = SchemaReader(path: path)
+        var config = LintConfig()
+        config.path = path
+        if let e = file.error {
+            throw ConstitutionProblem(diagnostics: [Diagnostic(path: path, location: e.location, severity: .error, message: e.message)], messages: [])
+        }
+        guard let root = file.documents.first else { return config }
+        if r.checkKeys(root, known: ["schema", "include", "exclude", "severity", "threshold", "inline_waivers", "formats", "params"], what: "the config") {
+            IncidentDecoder.checkSchema(root, reader: &r)
+            config.include = r.stringList(root, "include").map(Glob.init)
+            config.exclude = r.stringList(root, "exclude").map(Glob.init)
+            if let s = root["severity"] {
+                for pair in s.pairs {
+                    guard let id = pair.key.scalar, let text = r.string(pair.value, key: id) else { continue }
+                    if text == "off" {
+                        config.severity[id] = .some(nil)
+                    } else if let sev = Severity(rawValue: text) {
+                        config.severity[id] = sev
+                    } else {
+                        r.error("severity of '\(id)' must be error, warning, info or off, found '\(text)'", at: pair.value.location)
+                    }
+                }
+            }
+            if let t = r.optionalString(root, "threshold") {
+                if let sev = Severity(rawValue: t) { config.threshold = sev } else {
+                    r.error("threshold must be error, warning or info, found '\(t)'", at: root["threshold"]!.location)
+                }
+            }
+            config.inlineWaivers = r.optionalBool(root, "inline_waivers")
+            if let f = root["formats"] {
+                for item in f.elements {
+                    guard r.checkKeys(item, known: ["format", "output"], what: "a format") else { continue }
+                    guard let name = r.requiredString(item, "format", what: "a format") else { continue }
+                    guard formatNames.contains(name) else {
+                        r.error("unknown format '\(name)'; formats: \(formatNames.joined(separator: ", "))", at: item["format"]!.location)
+                        continue
+                    }
+                    config.formats.append((name, r.optionalString(item, "output")))
+                }
+            }
+            if let p = root["params"] {
+                for pair in p.pairs {
+                    guard let id = pair.key.scalar, pair.value.kind == .mapping else { continue }
+                    var values: [String: Value] = [:]
+                    for param in pair.value.pairs {
+                        if let name = param.key.scalar { values[name] = .node(param.value, nil) }
+                    }
+                    config.params[id] = values
+                }
+            }
+        }
+        if r.hasErrors { throw ConstitutionProblem(diagnostics: r.diagnostics, messages: []) }
+        return config
+    }
+}
