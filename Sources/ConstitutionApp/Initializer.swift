@@ -17,10 +17,32 @@ public enum Initializer {
     /// The folders copied from the starter constitution.
     public static let folders = ["incidents", "rules", "templates"]
 
-    /// Copies `starter`'s incidents/, rules/ and templates/ into `target`.
-    public static func run(starter: String, target: String) -> Result<Outcome, InitError> {
+    /// Optional extras `init` can write (from the starter's `examples/gitea/`).
+    public static let extras: [(flag: String, source: String, destination: String)] = [
+        ("workflow", "examples/gitea/constitution.yaml", ".gitea/workflows/constitution.yaml"),
+        ("pre-commit", "examples/gitea/pre-commit-config.yaml", ".pre-commit-config.yaml"),
+    ]
+
+    /// Copies `starter`'s incidents/, rules/ and templates/ into `target`, plus the extras named
+    /// in `with` (`workflow`, `pre-commit`).
+    public static func run(starter: String, target: String, with: Set<String> = []) -> Result<Outcome, InitError> {
         var written: [String] = []
         var kept: [String] = []
+        for extra in extras where with.contains(extra.flag) {
+            let destination = target + "/" + extra.destination
+            if ConstitutionStore.exists(destination) {
+                kept.append(extra.destination)
+                continue
+            }
+            guard case .success(let bytes) = FileReader.read(starter + "/" + extra.source) else { continue }
+            if let slash = destination.utf8.lastIndex(of: UInt8(ascii: "/")) {
+                AtomicFile.makeDirectories(String(Substring(destination.utf8[..<slash])))
+            }
+            if let error = AtomicFile.write(destination, String(decoding: bytes, as: UTF8.self)) {
+                return .failure(InitError(message: error))
+            }
+            written.append(extra.destination)
+        }
         for folder in folders {
             let walk = FileWalker().walk([starter + "/" + folder], displayRoot: starter)
             for file in walk.files where file.walkError == nil {

@@ -67,16 +67,27 @@ struct InitCommand: ParsableCommand {
     @Argument(help: "The repository to initialise (default: .).")
     var directory: String = "."
 
+    @Flag(name: .long, help: "Also write .gitea/workflows/constitution.yaml (lint on push, Markdown summary, SARIF artifact).")
+    var withWorkflow = false
+
+    @Flag(name: .long, help: "Also write .pre-commit-config.yaml using the constitution hook.")
+    var withPreCommit = false
+
     func run() throws {
         guard let starter = ConstitutionStore.starter() else {
             printError("constitution: error: the starter constitution is not installed (set CONSTITUTION_HOME)")
             throw ExitCode(ExitStatus.constitution.rawValue)
         }
-        switch Initializer.run(starter: starter, target: directory) {
+        var extras: Set<String> = []
+        if withWorkflow { extras.insert("workflow") }
+        if withPreCommit { extras.insert("pre-commit") }
+        switch Initializer.run(starter: starter, target: directory, with: extras) {
         case .success(let outcome):
             for path in outcome.written { print("wrote: \(path)") }
             for path in outcome.kept { print("kept (already exists): \(path)") }
             print("\(outcome.written.count) files written, \(outcome.kept.count) kept; next: edit incidents/, then `constitution compile`")
+            if !withWorkflow { print("to gate CI: constitution init --with-workflow (a Gitea Actions job)") }
+            if !withPreCommit { print("to check before each commit: constitution init --with-pre-commit") }
         case .failure(let error):
             printError("constitution: error: \(error.message)")
             throw ExitCode(ExitStatus.usage.rawValue)
