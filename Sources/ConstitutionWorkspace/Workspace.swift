@@ -88,7 +88,7 @@ public struct Workspace: Sendable {
         guard let needles else { return load(file) }
         guard !needles.isEmpty, file.walkError == nil, !file.inTemplateFolder else { return nil }
         guard case .success(let bytes) = FileReader.read(file.fullPath) else { return nil }
-        let hit = bytes.withUnsafeBufferPointer { buffer in needles.contains { ByteSearchLite.contains(buffer, $0) } }
+        let hit = bytes.withUnsafeBufferPointer { buffer in needles.contains { ByteSearch.contains(buffer, $0) } }
         return hit ? load(file, bytes: bytes) : nil
     }
 
@@ -281,21 +281,4 @@ private final class ResultBucket<T: Sendable>: @unchecked Sendable {
 /// The walker's list of missing inputs.
 private final class MissingBox: @unchecked Sendable {
     var value: [String] = []
-}
-
-/// Substring search over bytes for the index pre-filter (memchr for the first byte).
-enum ByteSearchLite {
-    static func contains(_ haystack: UnsafeBufferPointer<UInt8>, _ needle: [UInt8]) -> Bool {
-        guard let first = needle.first else { return true }
-        guard needle.count <= haystack.count, let base = haystack.baseAddress else { return false }
-        var start = 0
-        let last = haystack.count - needle.count
-        while start <= last {
-            guard let hit = memchr(base + start, Int32(first), last - start + 1) else { return false }
-            let at = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
-            if needle.withUnsafeBytes({ memcmp(base + at, $0.baseAddress!, needle.count) == 0 }) { return true }
-            start = at + 1
-        }
-        return false
-    }
 }

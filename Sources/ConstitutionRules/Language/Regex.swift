@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import ConstitutionCore
 
 /// A POSIX extended regular expression (glibc flavour: `\s`, `\w`, `\b`, `\<`, `\>` work),
 /// compiled once, with a literal pre-filter: when the pattern contains a run of plain characters
@@ -153,27 +154,4 @@ public struct RegexError: Error, Sendable, Hashable {
     public var pattern: String
     /// libc's explanation.
     public var message: String
-}
-
-/// Substring search over bytes (memchr for the first byte, then a compare).
-public enum ByteSearch {
-    /// Whether `needle` occurs in `haystack`.
-    public static func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
-        haystack.withUnsafeBufferPointer { contains($0, needle) }
-    }
-
-    /// Whether `needle` occurs in `haystack`.
-    public static func contains(_ haystack: UnsafeBufferPointer<UInt8>, _ needle: [UInt8]) -> Bool {
-        guard let first = needle.first else { return true }
-        guard needle.count <= haystack.count, let base = haystack.baseAddress else { return false }
-        var start = 0
-        let last = haystack.count - needle.count
-        while start <= last {
-            guard let hit = memchr(base + start, Int32(first), last - start + 1) else { return false }
-            let at = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
-            if needle.withUnsafeBytes({ memcmp(base + at, $0.baseAddress!, needle.count) == 0 }) { return true }
-            start = at + 1
-        }
-        return false
-    }
 }
