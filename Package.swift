@@ -60,7 +60,9 @@ let package = Package(
         .testTarget(name: "ConstitutionWorkspaceTests", dependencies: ["ConstitutionWorkspace", "TestSupport"]),
         .testTarget(name: "ConstitutionRulesTests", dependencies: ["ConstitutionRules", "TestSupport"]),
         .testTarget(name: "ConstitutionRenderTests", dependencies: ["ConstitutionRender", "TestSupport"]),
-        .testTarget(name: "ConstitutionReportTests", dependencies: ["ConstitutionReport"]),
+        .testTarget(
+            name: "ConstitutionReportTests", dependencies: ["ConstitutionReport"], exclude: ["Golden", "validate_sarif.py"]
+        ),
         // Contract tests: run the real binary (built by `swift build`, found beside the test bundle).
         .testTarget(name: "CLITests", dependencies: ["ConstitutionCore", "TestSupport"]),
     ]

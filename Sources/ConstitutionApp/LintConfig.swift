@@ -20,6 +20,7 @@ import ConstitutionYAML
 ///   - {format: sarif, output: constitution.sarif}
 /// params:                                # rule parameter overrides
 ///   image-cpu-baseline: {cpu_baseline: x86-64-v3}
+/// help_uri_base: https://git.lab/ops/homelab/src/branch/main/   # SARIF helpUri base
 /// ```
 public struct LintConfig: Sendable {
     public var include: [Glob] = []
@@ -30,6 +31,10 @@ public struct LintConfig: Sendable {
     public var inlineWaivers: Bool?
     public var formats: [(format: String, output: String?)] = []
     public var params: [String: [String: Value]] = [:]
+    /// Where incident records are published, e.g. `https://git.lab/ops/homelab/src/branch/main/`
+    /// (SARIF `helpUri`s are this plus the record's path). Default: the linted root as a
+    /// `file://` URI.
+    public var helpURIBase: String?
     /// Where it was read from (nil: defaults only).
     public var path: String?
 
@@ -66,7 +71,7 @@ public struct LintConfig: Sendable {
             throw ConstitutionProblem(diagnostics: [Diagnostic(path: path, location: e.location, severity: .error, message: e.message)], messages: [])
         }
         guard let root = file.documents.first else { return config }
-        if r.checkKeys(root, known: ["schema", "include", "exclude", "severity", "threshold", "inline_waivers", "formats", "params"], what: "the config") {
+        if r.checkKeys(root, known: ["schema", "include", "exclude", "severity", "threshold", "inline_waivers", "formats", "params", "help_uri_base"], what: "the config") {
             IncidentDecoder.checkSchema(root, reader: &r)
             config.include = r.stringList(root, "include").map(Glob.init)
             config.exclude = r.stringList(root, "exclude").map(Glob.init)
@@ -88,6 +93,7 @@ public struct LintConfig: Sendable {
                 }
             }
             config.inlineWaivers = r.optionalBool(root, "inline_waivers")
+            config.helpURIBase = r.optionalString(root, "help_uri_base")
             if let f = root["formats"] {
                 for item in f.elements {
                     guard r.checkKeys(item, known: ["format", "output"], what: "a format") else { continue }

@@ -51,6 +51,8 @@ public enum Linter {
         public var constitutionDirectory: String
         /// The configuration in force.
         public var config: LintConfig
+        /// Where incident records are linked from (config, else the linted root as file://).
+        public var helpURIBase: String
     }
 
     /// Loads the constitution for `root`, refusing errors and stale generated rules.
@@ -226,7 +228,23 @@ public enum Linter {
         return Outcome(
             report: report, subjects: subjects, constitution: constitution,
             constitutionWarnings: constitution.diagnostics.map { prefixed($0, directory) } + waiverDiagnostics, status: status,
-            constitutionDirectory: directory, config: config)
+            constitutionDirectory: directory, config: config,
+            helpURIBase: config.helpURIBase ?? fileURI(ConstitutionStore.absolute(root)) + "/")
+    }
+
+    /// `file://` + the absolute path, percent-encoding what URIs do not allow.
+    static func fileURI(_ path: String) -> String {
+        var out = "file://"
+        for b in path.utf8 {
+            let c = Character(Unicode.Scalar(b))
+            if b < 0x80, c.isLetter || c.isNumber || "/-._~".contains(c) {
+                out.append(c)
+            } else {
+                let hex = String(b, radix: 16, uppercase: true)
+                out += "%" + (hex.count == 1 ? "0" + hex : hex)
+            }
+        }
+        return out
     }
 
     static func unique(_ folders: [String]) -> [String] {

@@ -48,7 +48,8 @@ public enum GitHubReporter {
     }
 
     private static func command(_ name: String, path: String, location: SourceLocation, title: String, message: String) -> String {
-        "::\(name) file=\(escapeProperty(path)),line=\(location.line),col=\(location.column),title=\(escapeProperty(title))::\(escapeData(message))\n"
+        let properties = "file=\(escapeProperty(path)),line=\(location.line),col=\(location.column),title=\(escapeProperty(title))"
+        return "::\(name) \(properties)::\(escapeData(message))\n"
     }
 
     private static func escape(_ s: String, property: Bool) -> String {

@@ -76,7 +76,8 @@ public enum JUnitReporter {
                 out += "    </properties>\n"
             }
             for c in suite.cases {
-                let open = "    <testcase name=\"" + XMLEscaping.attribute(c.name) + "\" classname=\"" + XMLEscaping.attribute(c.classname) + "\""
+                let open =
+                    "    <testcase name=\"" + XMLEscaping.attribute(c.name) + "\" classname=\"" + XMLEscaping.attribute(c.classname) + "\""
                 switch c.outcome {
                 case .passed:
                     out += open + "/>\n"
@@ -125,7 +126,9 @@ public enum JUnitReporter {
     /// ` tests="…" failures="…" errors="…" skipped="…"` counted from the cases themselves, so the
     /// totals cannot disagree with the children.
     private static func counts(_ cases: [Case]) -> String {
-        var failures = 0, errors = 0, skipped = 0
+        var failures = 0
+        var errors = 0
+        var skipped = 0
         for c in cases {
             switch c.outcome {
             case .passed: break

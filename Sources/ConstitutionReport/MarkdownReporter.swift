@@ -102,7 +102,9 @@ public enum MarkdownReporter {
 
     private static func verdict(_ report: LintReport) -> String {
         var failures: [String] = []
-        if report.failing > 0 { failures.append(plural(report.failing, "finding") + " at or above the threshold (\(report.threshold.rawValue))") }
+        if report.failing > 0 {
+            failures.append(plural(report.failing, "finding") + " at or above the threshold (\(report.threshold.rawValue))")
+        }
         if !report.errors.isEmpty { failures.append(plural(report.errors.count, "file") + " could not be parsed") }
         let head =
             failures.isEmpty

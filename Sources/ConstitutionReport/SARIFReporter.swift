@@ -240,7 +240,8 @@ extension LintReport {
                 info.severity = findings.filter { $0.rule == Self.waiverRule }.map(\.severity).max() ?? info.severity
                 extra.append(info)
             } else {
-                extra.append(RuleInfo(id: f.rule, severity: f.severity, message: f.message, guidance: "", incident: f.incident, incidentPath: nil))
+                extra.append(
+                    RuleInfo(id: f.rule, severity: f.severity, message: f.message, guidance: "", incident: f.incident, incidentPath: nil))
             }
         }
         return (rules + extra).sorted { PathText.less($0.id, $1.id) }

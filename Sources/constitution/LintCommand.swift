@@ -100,7 +100,7 @@ struct LintCommand: ParsableCommand {
         if plan.isEmpty { plan = [OutputPlan.Item(format: "text", output: nil)] }
         for item in plan {
             let styled = item.output == nil ? global.style : TerminalStyle(enabled: false)
-            let text = ReportFormats.render(outcome.report, format: item.format, style: styled, quiet: quiet)
+            let text = ReportFormats.render(outcome.report, format: item.format, style: styled, quiet: quiet, helpURIBase: outcome.helpURIBase)
             if let path = item.output {
                 if let error = AtomicFile.write(path, text) {
                     printError("constitution: error: \(error)")

@@ -109,3 +109,33 @@ struct WaiverConfigTests {
         #expect(sc.stdout.contains("k8s/sc.yaml:1:1: error: an NFS StorageClass does not keep data"))
     }
 }
+
+@Suite("Machine formats from the real binary")
+struct MachineFormatTests {
+    @Test func sarifOfTheExampleLabValidatesAgainstTheOfficialSchema() {
+        let schema = TestSupport.packageRoot + "/../shared/schemas/sarif-schema-2.1.0.json"
+        guard TestSupport.run("/bin/sh", ["-c", "test -f '\(schema)' && command -v python3"]).status == 0 else {
+            print("skipped: no SARIF schema or no python3")
+            return
+        }
+        let dir = TestSupport.makeTemporaryDirectory()
+        defer { TestSupport.remove(dir) }
+        let lab = TestSupport.packageRoot + "/examples/homelab"
+        let result = TestSupport.run(
+            TestSupport.binary,
+            ["lint", lab, "--format", "sarif", "--output", dir + "/lab.sarif", "--format", "junit", "--output", dir + "/lab.xml", "--format", "github", "--format", "markdown", "--output", dir + "/summary.md"])
+        #expect(result.status == 1)
+        #expect(result.stdout.contains("::error file=k8s/apps/gitea/service-ssh.yaml,line=17,col=13,title=loadbalancer-not-on-ssh-port"))
+        let sarif = TestSupport.readText(dir + "/lab.sarif")
+        #expect(sarif.contains("\"helpUri\": \"file://"))
+        #expect(sarif.contains("\"columnKind\": \"unicodeCodePoints\""))
+        let validate = TestSupport.run("/usr/bin/env", ["python3", TestSupport.packageRoot + "/Tests/ConstitutionReportTests/validate_sarif.py", schema, dir + "/lab.sarif"])
+        #expect(validate.status == 0, "\(validate.stdout)\(validate.stderr)")
+        let counts = TestSupport.run(
+            "/usr/bin/env",
+            ["python3", "-c", "import sys, xml.etree.ElementTree as E; r=E.parse(sys.argv[1]).getroot(); print(r.get('tests'), r.get('failures'))", dir + "/lab.xml"])
+        #expect(counts.status == 0)
+        #expect(counts.stdout.hasSuffix(" 34\n"), "\(counts.stdout)")
+        #expect(TestSupport.readText(dir + "/summary.md").contains("loadbalancer-not-on-ssh-port"))
+    }
+}
