@@ -115,16 +115,17 @@ struct TreeBuilder {
     var diagnostics: [Diagnostic] = []
     var error: YAMLParseError?
 
-    /// Expanded sizes (nodes once aliases are followed), only while building.
-    var sizes: [Int] = []
-    /// Open collections: node id and where their children start on `pending`.
-    var stack: [(node: Int32, firstPending: Int, anchor: String?)] = []
+    /// Open collections: node id, where their children start on `pending`, their anchor, and
+    /// how many nodes aliases inside them add once expanded.
+    var stack: [(node: Int32, firstPending: Int, anchor: String?, aliasExtra: Int)] = []
     var pending: [Int32] = []
-    var anchors: [String: Int32] = [:]
+    /// Anchors of the current document: the node and its size once aliases are expanded.
+    var anchors: [String: (node: Int32, expanded: Int)] = [:]
+    /// Nodes that aliases have added to the current document so far (the alias budget's count).
+    var documentAliasNodes = 0
     var documentRoot: Int32 = -1
     var documentStart = SourceLocation.start
     var documentExplicit = false
-    var documentNodeBase = 0
     var offsets = ByteOffsetMap.empty
 
     init(path: String, source: [UInt8], aliasBudget: Int) {
@@ -132,7 +133,6 @@ struct TreeBuilder {
         self.source = source
         self.aliasBudget = aliasBudget
         nodes.reserveCapacity(source.count / 12 + 16)
-        sizes.reserveCapacity(source.count / 12 + 16)
         children.reserveCapacity(source.count / 12 + 16)
         scalarBytes.reserveCapacity(source.count / 2 + 16)
     }
@@ -188,7 +188,7 @@ struct TreeBuilder {
             documentStart = mark(e.start_mark, buffer)
             documentExplicit = e.data.document_start.implicit == 0
             documentRoot = -1
-            documentNodeBase = nodes.count
+            documentAliasNodes = 0
             anchors.removeAll(keepingCapacity: true)
         case YAML_DOCUMENT_END_EVENT:
             if documentRoot >= 0 {
@@ -213,8 +213,8 @@ struct TreeBuilder {
             }
             let id = addNode(
                 .scalar, style: style.rawValue, tag: internTag(s.tag), at: mark(e.start_mark, buffer),
-                a: start, b: UInt32(s.length), size: 1)
-            if let anchor = s.anchor { anchors[String(cString: anchor)] = id }
+                a: start, b: UInt32(s.length))
+            if let anchor = s.anchor { anchors[String(cString: anchor)] = (id, 1) }
             attach(id)
         case YAML_SEQUENCE_START_EVENT, YAML_MAPPING_START_EVENT:
             let isMap = e.type == YAML_MAPPING_START_EVENT
@@ -226,14 +226,18 @@ struct TreeBuilder {
                 : e.data.sequence_start.style == YAML_FLOW_SEQUENCE_STYLE
             let id = addNode(
                 isMap ? .mapping : .sequence, style: flow ? 1 : 0, tag: internTag(tag),
-                at: mark(e.start_mark, buffer), a: 0, b: 0, size: 1)
+                at: mark(e.start_mark, buffer), a: 0, b: 0)
             // Anchors of collections are registered when they close, so a node can never
             // alias itself: the tree stays acyclic.
-            stack.append((id, pending.count, anchor.map { String(cString: $0) }))
+            stack.append((id, pending.count, anchor.map { String(cString: $0) }, 0))
         case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
             guard let frame = stack.popLast() else { return true }
-            if !close(frame.node, firstPending: frame.firstPending) { return false }
-            if let anchor = frame.anchor { anchors[anchor] = frame.node }
+            close(frame.node, firstPending: frame.firstPending)
+            if let anchor = frame.anchor {
+                // Expanded size: the nodes written inside it plus what its aliases add.
+                anchors[anchor] = (frame.node, nodes.count - Int(frame.node) + frame.aliasExtra)
+            }
+            if !stack.isEmpty { stack[stack.count - 1].aliasExtra += frame.aliasExtra }
             attach(frame.node)
         case YAML_ALIAS_EVENT:
             let name = e.data.alias.anchor.map { String(cString: $0) } ?? ""
@@ -242,7 +246,17 @@ struct TreeBuilder {
                 error = YAMLParseError(reason: .syntax, location: at, message: "found undefined alias '\(name)'")
                 return false
             }
-            let id = addNode(.alias, style: 0, tag: 0, at: at, a: UInt32(target), b: 0, size: sizes[Int(target)])
+            // The alias budget: O(1) per alias, no per-node bookkeeping for the (common) files
+            // without aliases.
+            documentAliasNodes += target.expanded
+            if documentAliasNodes > aliasBudget {
+                error = YAMLParseError(
+                    reason: .aliasBudget, location: at,
+                    message: "aliases expand to more than \(aliasBudget) nodes (an alias bomb?); parsing stopped")
+                return false
+            }
+            if !stack.isEmpty { stack[stack.count - 1].aliasExtra += target.expanded - 1 }
+            let id = addNode(.alias, style: 0, tag: 0, at: at, a: UInt32(target.node), b: 0)
             attach(id)
         default:
             break
@@ -251,7 +265,7 @@ struct TreeBuilder {
     }
 
     private mutating func addNode(
-        _ kind: YAMLNodeKind, style: UInt8, tag: UInt16, at: SourceLocation, a: UInt32, b: UInt32, size: Int
+        _ kind: YAMLNodeKind, style: UInt8, tag: UInt16, at: SourceLocation, a: UInt32, b: UInt32
     ) -> Int32 {
         let id = Int32(nodes.count)
         nodes.append(
@@ -259,7 +273,6 @@ struct TreeBuilder {
                 kind: kind, style: style, tag: tag, line: UInt32(truncatingIfNeeded: at.line),
                 column: UInt32(truncatingIfNeeded: at.column), offset: UInt32(truncatingIfNeeded: at.offset),
                 a: a, b: b))
-        sizes.append(size)
         return id
     }
 
@@ -271,32 +284,15 @@ struct TreeBuilder {
         }
     }
 
-    /// Moves a closed collection's children into the arena, checks the alias budget and
-    /// duplicate keys. Returns false when the alias budget is exceeded.
-    private mutating func close(_ id: Int32, firstPending: Int) -> Bool {
+    /// Moves a closed collection's children into the arena and checks duplicate keys.
+    private mutating func close(_ id: Int32, firstPending: Int) {
         let count = pending.count - firstPending
         let start = children.count
-        var size = 1
-        let written = nodes.count - documentNodeBase
-        for i in firstPending..<pending.count {
-            let child = pending[i]
-            size += sizes[Int(child)]
-            if size - written > aliasBudget {
-                let n = nodes[Int(child)]
-                error = YAMLParseError(
-                    reason: .aliasBudget,
-                    location: SourceLocation(line: Int(n.line), column: Int(n.column), offset: Int(n.offset)),
-                    message: "aliases expand to more than \(aliasBudget) nodes (an alias bomb?); parsing stopped")
-                return false
-            }
-        }
         children.append(contentsOf: pending[firstPending...])
         pending.removeSubrange(firstPending...)
         nodes[Int(id)].a = UInt32(start)
         nodes[Int(id)].b = UInt32(count)
-        sizes[Int(id)] = size
         if nodes[Int(id)].kind == .mapping, count >= 4 { checkDuplicateKeys(start: start, count: count) }
-        return true
     }
 
     private func keyBytes(_ id: Int32) -> ArraySlice<UInt8>? {
