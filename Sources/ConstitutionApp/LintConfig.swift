@@ -38,8 +38,15 @@ public struct LintConfig: Sendable {
     /// Where it was read from (nil: defaults only).
     public var path: String?
 
+    /// Creates a configuration; unset fields fall back to ``defaults``.
+    public init(threshold: Severity? = nil, inlineWaivers: Bool? = nil, formats: [(format: String, output: String?)] = []) {
+        self.threshold = threshold
+        self.inlineWaivers = inlineWaivers
+        self.formats = formats
+    }
+
     /// The defaults, the one place they are written down.
-    public static let defaults = LintConfig()
+    public static let defaults = LintConfig(threshold: .error, inlineWaivers: true, formats: [("text", nil)])
 
     /// The file name looked for.
     public static let fileName = ".constitution.yaml"

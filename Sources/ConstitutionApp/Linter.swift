@@ -116,7 +116,7 @@ public enum Linter {
         } catch {
             throw .constitution(error)
         }
-        let threshold = options.threshold ?? config.threshold ?? .error
+        let threshold = options.threshold ?? config.threshold ?? LintConfig.defaults.threshold!
         let rootPath = FileWalker.normalize(root)
         let context = FacetContext(readRepoFile: { path in
             if case .success(let bytes) = FileReader.read(rootPath == "." ? path : rootPath + "/" + path) { return bytes }
@@ -168,7 +168,7 @@ public enum Linter {
         }
         // Waivers: inline comments (unless disabled) and waivers.yaml.
         var inline: [String: [Waiver]] = [:]
-        if options.inlineWaivers ?? config.inlineWaivers ?? true {
+        if options.inlineWaivers ?? config.inlineWaivers ?? LintConfig.defaults.inlineWaivers! {
             for row in checked where !row.waivers.isEmpty { inline[row.waivers[0].path] = row.waivers }
         }
         var central: [Waiver] = []

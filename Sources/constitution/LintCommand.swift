@@ -97,7 +97,7 @@ struct LintCommand: ParsableCommand {
         }
         var plan = pairs
         if plan.isEmpty { plan = outcome.config.formats.map { OutputPlan.Item(format: $0.format, output: $0.output) } }
-        if plan.isEmpty { plan = [OutputPlan.Item(format: "text", output: nil)] }
+        if plan.isEmpty { plan = LintConfig.defaults.formats.map { OutputPlan.Item(format: $0.format, output: $0.output) } }
         for item in plan {
             let styled = item.output == nil ? global.style : TerminalStyle(enabled: false)
             let text = ReportFormats.render(outcome.report, format: item.format, style: styled, quiet: quiet, helpURIBase: outcome.helpURIBase)
