@@ -82,14 +82,7 @@ public enum Compiler {
             !constitution.generated.contains { $0.path == rule.file } && !isGeneratedFile(directory + "/" + rule.file)
         }
         let constraints = constitution.incidents.flatMap(\.constraints)
-        var problems: [Diagnostic] = []
-        var seen: [String: String] = [:]
-        for rule in constraints + handWritten {
-            if let other = seen[rule.id] {
-                problems.append(Diagnostic(path: rule.file, location: rule.location, severity: .error, message: "duplicate rule id '\(rule.id)' (also in \(other))"))
-            }
-            seen[rule.id] = rule.file
-        }
+        var problems = Constitution.duplicateIDs((constraints + handWritten).map { ($0.id, $0.file, $0.location) }, what: "rule")
         let context = FacetContext(readRepoFile: { _ in nil })
         let results = Parallel.map(count: constraints.count + handWritten.count, workers: Workspace.defaultWorkers) { i in
             ExampleRunner.check(i < constraints.count ? constraints[i] : handWritten[i - constraints.count], facetContext: context)

@@ -172,3 +172,39 @@ struct EvaluatorTests {
         #expect(missing[0].location.line == 3)
     }
 }
+
+@Suite("Constitution loading")
+struct ConstitutionLoadTests {
+    func incident(_ id: String, rule: String) -> SourceFile {
+        let text = """
+            schema: 1
+            id: \(id)
+            title: t
+            date: 2025-01-01
+            severity: sev3
+            summary: s
+            lessons: [l]
+            constraints:
+              - id: \(rule)
+                severity: info
+                message: m
+                guidance: g
+                match: {kind: yaml}
+                require: {a: {exists: true}}
+                examples: {fail: [{kind: yaml, text: "b: 1"}], pass: [{kind: yaml, text: "a: 1"}]}
+
+            """
+        return SourceFile(path: "incidents/\(id).yaml", bytes: Array(text.utf8))
+    }
+
+    @Test func duplicateIdsAreLocatedErrorsAndMissingRulesAreStale() {
+        let c = Constitution.load(
+            incidents: [incident("INC-0001", rule: "same"), incident("INC-0002", rule: "same"), incident("INC-0002", rule: "other")],
+            rules: [])
+        let messages = c.diagnostics.map { "\($0.path):\($0.location.line): \($0.message)" }
+        #expect(messages.contains("incidents/INC-0002.yaml:9: duplicate rule id 'same' (also in incidents/INC-0001.yaml)"))
+        #expect(messages.contains { $0.contains("duplicate incident id 'INC-0002'") })
+        #expect(c.stale.contains("rules/same.yaml is missing"))
+        #expect(c.generated.map(\.path) == ["rules/other.yaml", "rules/same.yaml", "rules/same.yaml"])
+    }
+}

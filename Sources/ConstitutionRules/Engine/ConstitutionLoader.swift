@@ -49,14 +49,8 @@ public struct Constitution: Sendable {
             if let incident { incidents.append(incident) }
         }
         incidents.sort { PathText.less($0.id, $1.id) }
-        // Duplicate incident ids.
-        var seenIncidents: [String: Incident] = [:]
-        for i in incidents {
-            if let first = seenIncidents[i.id] {
-                diagnostics.append(Diagnostic(path: i.file, location: i.location, severity: .error, message: "duplicate incident id '\(i.id)' (also in \(first.file))"))
-            }
-            seenIncidents[i.id] = i
-        }
+        diagnostics += duplicateIDs(incidents.map { ($0.id, $0.file, $0.location) }, what: "incident")
+        let seenIncidents = Dictionary(incidents.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         var generated: [(String, String)] = []
         for incident in incidents {
             for rule in incident.constraints {
@@ -106,25 +100,27 @@ public struct Constitution: Sendable {
             stale.append("\(path) is missing")
         }
         rules.sort { PathText.less($0.id, $1.id) }
-        var seenRules: [String: Rule] = [:]
-        for r in rules {
-            if let first = seenRules[r.id] {
-                diagnostics.append(Diagnostic(path: r.file, location: r.location, severity: .error, message: "duplicate rule id '\(r.id)' (also in \(first.file))"))
-            }
-            seenRules[r.id] = r
-        }
+        diagnostics += duplicateIDs(rules.map { ($0.id, $0.file, $0.location) }, what: "rule")
         // Constraint ids must be unique across incidents too (they become file names).
-        var constraintIDs: [String: String] = [:]
-        for incident in incidents {
-            for rule in incident.constraints {
-                if let other = constraintIDs[rule.id] {
-                    diagnostics.append(Diagnostic(path: incident.file, location: rule.location, severity: .error, message: "duplicate rule id '\(rule.id)' (also in \(other))"))
-                }
-                constraintIDs[rule.id] = incident.file
-            }
-        }
+        diagnostics += duplicateIDs(incidents.flatMap { i in i.constraints.map { ($0.id, i.file, $0.location) } }, what: "rule")
         diagnostics.sort(by: Diagnostic.sortKey)
         return Constitution(incidents: incidents, rules: rules, diagnostics: diagnostics, generated: generated, stale: stale.sorted())
+    }
+}
+
+extension Constitution {
+    /// An error for every item whose id an earlier item already has.
+    public static func duplicateIDs(_ items: [(id: String, file: String, location: SourceLocation)], what: String) -> [Diagnostic] {
+        var first: [String: String] = [:]
+        var out: [Diagnostic] = []
+        for item in items {
+            if let other = first[item.id] {
+                out.append(Diagnostic(path: item.file, location: item.location, severity: .error, message: "duplicate \(what) id '\(item.id)' (also in \(other))"))
+            } else {
+                first[item.id] = item.file
+            }
+        }
+        return out
     }
 }
 
