@@ -19,25 +19,27 @@ let package = Package(
             providers: [.apt(["libyaml-dev"]), .brew(["libyaml"])]
         ),
         // Value types shared by every layer: locations, severities, diagnostics. No I/O.
-        .target(name: "ConstitutionCore"),
+        .target(name: "ConstitutionCore", exclude: ["README.md"]),
         // The located YAML tree built from libyaml's event stream.
-        .target(name: "ConstitutionYAML", dependencies: ["CLibYAML", "ConstitutionCore"]),
+        .target(name: "ConstitutionYAML", dependencies: ["CLibYAML", "ConstitutionCore"], exclude: ["README.md"]),
         // Walking a repository, ignore files, classifying and parsing files in parallel.
-        .target(name: "ConstitutionWorkspace", dependencies: ["ConstitutionCore", "ConstitutionYAML"]),
+        .target(name: "ConstitutionWorkspace", dependencies: ["ConstitutionCore", "ConstitutionYAML"], exclude: ["README.md"]),
         // Documents → targets and facets; the rule language, its compiler and evaluator; incidents.
         .target(
             name: "ConstitutionRules",
-            dependencies: ["ConstitutionCore", "ConstitutionYAML", "ConstitutionWorkspace"]
+            dependencies: ["ConstitutionCore", "ConstitutionYAML", "ConstitutionWorkspace"],
+            exclude: ["README.md"]
         ),
         // Finding lists and file listings → text, JSON and the other formats. Knows only Core.
-        .target(name: "ConstitutionReport", dependencies: ["ConstitutionCore"]),
+        .target(name: "ConstitutionReport", dependencies: ["ConstitutionCore"], exclude: ["README.md"]),
         // Templates → CLAUDE.md, MEMORY.md and .claude/settings.json; managed-block merging.
         .target(
             name: "ConstitutionRender",
             dependencies: [
                 "ConstitutionCore", "ConstitutionRules", "ConstitutionReport",
                 .product(name: "Mustache", package: "swift-mustache"),
-            ]
+            ],
+            exclude: ["README.md"]
         ),
         // Orchestration behind each command: one library call per command.
         .target(
@@ -45,14 +47,16 @@ let package = Package(
             dependencies: [
                 "ConstitutionCore", "ConstitutionYAML", "ConstitutionWorkspace", "ConstitutionRules", "ConstitutionReport",
                 "ConstitutionRender",
-            ]
+            ],
+            exclude: ["README.md"]
         ),
         .executableTarget(
             name: "constitution",
             dependencies: [
                 "ConstitutionCore", "ConstitutionApp", "ConstitutionReport", "ConstitutionRender",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]
+            ],
+            exclude: ["README.md"]
         ),
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "ConstitutionCoreTests", dependencies: ["ConstitutionCore"]),
