@@ -50,8 +50,40 @@ public enum ConstitutionStore {
     }
 
     /// Reads and loads the constitution in `directory`. Paths are shown relative to it.
-    public static func read(_ directory: String) -> Constitution {
-        Constitution.load(incidents: yamlFiles(directory, "incidents"), rules: yamlFiles(directory, "rules"))
+    ///
+    /// With `trustCache`, a constitution whose exact bytes were found fresh before (a stamp named
+    /// after their SHA-256 in `$XDG_CACHE_HOME/constitution`, else `~/.cache/constitution`) skips
+    /// regenerating every rule to prove `rules/` current; a fresh one leaves such a stamp.
+    public static func read(_ directory: String, trustCache: Bool = false) -> Constitution {
+        let incidents = yamlFiles(directory, "incidents"), rules = yamlFiles(directory, "rules")
+        guard trustCache, let stamp = freshnessStamp(incidents + rules) else {
+            return Constitution.load(incidents: incidents, rules: rules)
+        }
+        if exists(stamp) { return Constitution.load(incidents: incidents, rules: rules, knownFresh: true) }
+        let constitution = Constitution.load(incidents: incidents, rules: rules)
+        if constitution.stale.isEmpty && !constitution.hasErrors {
+            if let slash = stamp.utf8.lastIndex(of: UInt8(ascii: "/")) { AtomicFile.makeDirectories(String(Substring(stamp.utf8[..<slash]))) }
+            _ = AtomicFile.write(stamp, "fresh\n")
+        }
+        return constitution
+    }
+
+    /// The stamp file for these constitution files, or nil when there is no cache folder.
+    static func freshnessStamp(_ files: [SourceFile]) -> String? {
+        var base: String
+        if let xdg = getenv("XDG_CACHE_HOME"), xdg.pointee != 0 {
+            base = String(cString: xdg)
+        } else if let home = getenv("HOME"), home.pointee != 0 {
+            base = String(cString: home) + "/.cache"
+        } else {
+            return nil
+        }
+        var bytes: [UInt8] = Array("constitution-freshness-1\n".utf8)
+        for f in files {
+            bytes += Array(f.path.utf8) + [0] + Array(String(f.bytes.count).utf8) + [0] + f.bytes
+        }
+        base += "/constitution/fresh-" + SHA256.hex(bytes)
+        return base
     }
 
     /// The `.yaml`/`.yml` files of `directory/sub`, as `sub/name` display paths.

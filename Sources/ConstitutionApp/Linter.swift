@@ -60,7 +60,7 @@ public enum Linter {
         guard let location = ConstitutionStore.locate(explicit: explicit, root: root) else {
             throw ConstitutionProblem(diagnostics: [], messages: ["no constitution found: no incidents/ or rules/ at or above \(root), and the starter constitution is not installed (set CONSTITUTION_HOME)"])
         }
-        let constitution = ConstitutionStore.read(location.directory)
+        let constitution = ConstitutionStore.read(location.directory, trustCache: true)
         if constitution.hasErrors {
             throw ConstitutionProblem(diagnostics: constitution.diagnostics.map { prefixed($0, location.directory) }, messages: [])
         }

@@ -26,3 +26,19 @@ public enum ByteSearch {
         return false
     }
 }
+
+extension StringProtocol {
+    /// Whether the text contains `other`, compared as UTF-8 bytes.
+    ///
+    /// Shadows the standard library's Character-based `contains(_:)` (from _StringProcessing),
+    /// which costs tens of thousands of instructions per call: every needle in this code base
+    /// is matched byte for byte (paths, flags, keys), so byte equality is the intended meaning.
+    @inlinable
+    public func contains(_ other: String) -> Bool {
+        var other = other
+        return other.withUTF8 { needle in
+            if let hit = utf8.withContiguousStorageIfAvailable({ ByteSearch.contains($0, Array(needle)) }) { return hit }
+            return ByteSearch.contains(Array(utf8), Array(needle))
+        }
+    }
+}

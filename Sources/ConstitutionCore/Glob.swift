@@ -32,8 +32,12 @@ public struct Glob: Sendable, Hashable, CustomStringConvertible {
 
     /// Whether the relative path (segments separated by `/`, no leading `./`) matches.
     public func matches(_ path: String) -> Bool {
-        let parts = path.split(separator: "/", omittingEmptySubsequences: true).map { Array($0.utf8) }
-        return Self.match(segments[...], parts[...])
+        Self.match(segments[...], Self.split(path)[...])
+    }
+
+    /// A path's segments as bytes (for matching one path against many globs).
+    public static func split(_ path: String) -> [[UInt8]] {
+        PathText.segments(path).map { Array($0.utf8) }
     }
 
     /// Whether the path's segments match.

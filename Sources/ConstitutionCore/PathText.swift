@@ -4,7 +4,19 @@
 public enum PathText {
     /// The path's segments, split on `/`, empty segments dropped.
     public static func segments(_ path: String) -> [Substring] {
-        path.utf8.split(separator: UInt8(ascii: "/")).map { Substring($0) }
+        let u = path.utf8
+        var out: [Substring] = []
+        var start = u.startIndex
+        var i = u.startIndex
+        while i != u.endIndex {
+            if u[i] == UInt8(ascii: "/") {
+                if start != i { out.append(Substring(u[start..<i])) }
+                start = u.index(after: i)
+            }
+            i = u.index(after: i)
+        }
+        if start != u.endIndex { out.append(Substring(u[start..<u.endIndex])) }
+        return out
     }
 
     /// The last segment.

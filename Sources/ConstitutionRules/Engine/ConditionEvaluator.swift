@@ -42,6 +42,15 @@ struct EvalContext {
     var file: FileInfo
     var params: [String: Value]
     var index: RepoIndex?
+    /// Results of `some:` joins already computed, keyed by the query and every value of the
+    /// subject the join reads (phase 2 runs on one thread).
+    var someCache: SomeCache? = nil
+}
+
+/// Memoised `some:` results: thousands of manifests asking "is my folder some Application's
+/// path?" share a handful of distinct answers.
+final class SomeCache: @unchecked Sendable {
+    var results: [String: Bool] = [:]
 }
 
 /// Evaluates conditions. `universal` is the default quantifier for multi-valued paths: `true`
@@ -164,11 +173,26 @@ enum ConditionEvaluator {
             return (op.test(order), v.location)
         case .some(let q):
             let candidates = ctx.index?.candidates[q.id] ?? []
-            // Inside `where`, `{self: …}` and `{file: …}` still mean the rule's own subject.
-            for candidate in candidates {
-                let (h, _) = evaluate(q.condition, candidate.value, universal: false, ctx)
-                if h { return (true, v.location) }
+            // The answer depends only on the subject values the join reads: memoise on them.
+            var key: String?
+            if ctx.someCache != nil, let refs = q.condition.subjectOperands {
+                key = "\(q.id)\u{2}" + refs.map { resolve($0, ctx).joined(separator: "\u{1}") }.joined(separator: "\u{2}")
             }
+            var found = false
+            if let key, let known = ctx.someCache?.results[key] {
+                found = known
+            } else {
+                // Inside `where`, `{self: …}` and `{file: …}` still mean the rule's own subject.
+                for candidate in candidates {
+                    let (h, _) = evaluate(q.condition, candidate.value, universal: false, ctx)
+                    if h {
+                        found = true
+                        break
+                    }
+                }
+                if let key { ctx.someCache?.results[key] = found }
+            }
+            if found { return (true, v.location) }
             if let anchor = q.anchor, let first = anchor.evaluate(ctx.subject).first, !first.isMissing {
                 return (false, first.location)
             }
@@ -241,6 +265,32 @@ enum ConditionEvaluator {
 }
 
 extension Condition {
+    /// The operands that read the subject or its file, or nil when the condition holds a
+    /// nested `some:` (then it is not memoised).
+    var subjectOperands: [Operand]? {
+        func refs(_ o: Operand) -> [Operand] {
+            switch o {
+            case .subject, .file: return [o]
+            default: return []
+            }
+        }
+        switch self {
+        case .some: return nil
+        case .all(let cs), .any(let cs), .none(let cs):
+            var out: [Operand] = []
+            for c in cs {
+                guard let r = c.subjectOperands else { return nil }
+                out += r
+            }
+            return out
+        case .not(let c), .path(_, _, let c), .capture(_, _, let c): return c.subjectOperands
+        case .equals(let o), .isIn(let o), .contains(let o), .startsWith(let o), .endsWith(let o), .covers(let o),
+            .compare(_, _, let o):
+            return refs(o)
+        default: return []
+        }
+    }
+
     var isNegation: Bool {
         switch self {
         case .not, .none, .exists(false), .empty: return true

@@ -4,7 +4,7 @@ import ConstitutionYAML
 
 /// A rule with its parameters bound: `{param: x}` operands replaced by values, parameter regexes
 /// compiled and parameter globs resolved. Built once per run.
-public struct BoundRule: Sendable {
+public final class BoundRule: Sendable {
     /// The rule as written.
     public let rule: Rule
     /// Parameter values (defaults, then overrides).
@@ -121,11 +121,11 @@ public struct RuleEngine: Sendable {
     /// Phase 1: everything that needs only `file`.
     public func evaluate(_ file: LoadedFile) -> FileEvaluation {
         var out = FileEvaluation()
-        var facetCache: [String: [FacetObject]] = [:]
+        let facetCache = FileScratch()
         let info = FileInfo(path: file.path)
         out.subjectCounts = [Int](repeating: 0, count: rules.count)
         for (index, bound) in rules.enumerated() {
-            let subjects = Self.subjects(bound.selection, in: file, context: facetContext, cache: &facetCache, params: bound.params)
+            let subjects = Self.subjects(bound.selection, in: file, context: facetContext, cache: facetCache, params: bound.params)
             guard !subjects.isEmpty else { continue }
             out.subjectCounts[index] = subjects.count
             if bound.rule.isCrossDocument {
@@ -137,7 +137,7 @@ public struct RuleEngine: Sendable {
             }
         }
         for q in queries {
-            let subjects = Self.subjects(q.selection, in: file, context: facetContext, cache: &facetCache, params: [:])
+            let subjects = Self.subjects(q.selection, in: file, context: facetContext, cache: facetCache, params: [:])
             for (s, _) in subjects { out.candidates.append((q.id, RepoIndex.Candidate(value: s, file: info))) }
         }
         return out
@@ -158,11 +158,11 @@ public struct RuleEngine: Sendable {
     /// Only the candidates `file` contributes to `some:` queries (for files outside a
     /// pre-commit run's changed set).
     public func candidates(_ file: LoadedFile) -> [(Int, RepoIndex.Candidate)] {
-        var cache: [String: [FacetObject]] = [:]
+        let cache = FileScratch()
         let info = FileInfo(path: file.path)
         var out: [(Int, RepoIndex.Candidate)] = []
         for q in queries {
-            for (s, _) in Self.subjects(q.selection, in: file, context: facetContext, cache: &cache, params: [:]) {
+            for (s, _) in Self.subjects(q.selection, in: file, context: facetContext, cache: cache, params: [:]) {
                 out.append((q.id, RepoIndex.Candidate(value: s, file: info)))
             }
         }
@@ -171,7 +171,10 @@ public struct RuleEngine: Sendable {
 
     /// Phase 2: cross-document rules over the pending subjects.
     public func evaluate(pending: [PendingSubject], index: RepoIndex) -> [Finding] {
-        pending.compactMap { p in Self.check(rules[p.rule], subject: p.subject, anchor: p.anchor, file: p.file, index: index) }
+        let cache = SomeCache()
+        return pending.compactMap { p in
+            Self.check(rules[p.rule], subject: p.subject, anchor: p.anchor, file: p.file, index: index, someCache: cache)
+        }
     }
 
     /// Builds the index from phase-1 results.
@@ -201,8 +204,10 @@ public struct RuleEngine: Sendable {
     }
 
     /// One subject against one rule: a finding or nil.
-    static func check(_ bound: BoundRule, subject: Value, anchor: SourceLocation, file: FileInfo, index: RepoIndex?) -> Finding? {
-        let ctx = EvalContext(subject: subject, subjectAnchor: anchor, file: file, params: bound.params, index: index)
+    static func check(
+        _ bound: BoundRule, subject: Value, anchor: SourceLocation, file: FileInfo, index: RepoIndex?, someCache: SomeCache? = nil
+    ) -> Finding? {
+        let ctx = EvalContext(subject: subject, subjectAnchor: anchor, file: file, params: bound.params, index: index, someCache: someCache)
         var trigger: SourceLocation?
         if let when = bound.when {
             let (holds, witness) = ConditionEvaluator.evaluate(when, subject, universal: false, ctx)
@@ -229,13 +234,16 @@ public struct RuleEngine: Sendable {
 
     /// The subjects `selection` picks in `file`.
     static func subjects(
-        _ selection: Selection, in file: LoadedFile, context: FacetContext, cache: inout [String: [FacetObject]],
+        _ selection: Selection, in file: LoadedFile, context: FacetContext, cache: FileScratch,
         params: [String: Value]
     ) -> [(Value, SourceLocation)] {
         guard file.error == nil || file.yaml != nil || file.kind == .text else { return [] }
         guard selection.selects(kind: file.kind) else { return [] }
-        if !selection.paths.isEmpty, !selection.paths.contains(where: { $0.matches(file.path) }) { return [] }
-        if selection.exclude.contains(where: { $0.matches(file.path) }) { return [] }
+        if !selection.paths.isEmpty || !selection.exclude.isEmpty {
+            let parts = Glob.split(file.path)[...]
+            if !selection.paths.isEmpty, !selection.paths.contains(where: { $0.matches(segments: parts) }) { return [] }
+            if selection.exclude.contains(where: { $0.matches(segments: parts) }) { return [] }
+        }
         let info = FileInfo(path: file.path)
         func passes(_ v: Value) -> Bool {
             guard let c = selection.condition else { return true }
@@ -249,11 +257,11 @@ public struct RuleEngine: Sendable {
         if let facet = selection.facet {
             let key = "\(facet.rawValue)\u{0}\(selection.key ?? "")"
             let items: [FacetObject]
-            if let cached = cache[key] {
+            if let cached = cache.facets[key] {
                 items = cached
             } else {
                 items = Facets.items(facet, in: file, key: selection.key, context: context)
-                cache[key] = items
+                cache.facets[key] = items
             }
             return items.map(Value.object).filter(passes).flatMap(expand)
         }
@@ -263,19 +271,35 @@ public struct RuleEngine: Sendable {
         }
         guard let yaml = file.yaml else { return [] }
         var out: [(Value, SourceLocation)] = []
-        for doc in yaml.documents {
-            // Empty documents are never subjects, and in a Kubernetes file only Kubernetes
-            // objects are (a stray `{}` or a comment-only document is not a resource).
-            if doc.isNull { continue }
-            if file.kind == .kubernetes, !KubernetesObject.isKubernetes(doc) { continue }
+        for doc in cache.documents(of: yaml, kind: file.kind) {
             if !selection.resources.isEmpty {
-                guard let kind = doc.kind == .mapping ? doc["kind"] : nil, selection.resources.contains(where: { kind.scalarEquals($0) }) else {
-                    continue
-                }
+                guard let kind = doc.kind, selection.resources.contains(kind) else { continue }
             }
-            let v = Value.node(doc, nil)
+            let v = Value.node(doc.node, nil)
             if passes(v) { out.append(contentsOf: expand(v)) }
         }
+        return out
+    }
+}
+
+/// Per-file work shared by every rule: facet items and the documents that can be subjects.
+final class FileScratch {
+    /// Facet items by facet and key.
+    var facets: [String: [FacetObject]] = [:]
+    private var docs: [(node: YAMLNode, kind: String?)]?
+
+    /// The file's documents that can be subjects, with their Kubernetes `kind`: empty documents
+    /// never are, and in a Kubernetes file only Kubernetes objects are (a stray `{}` or a
+    /// comment-only document is not a resource).
+    func documents(of yaml: YAMLFile, kind: FileKind) -> [(node: YAMLNode, kind: String?)] {
+        if let docs { return docs }
+        var out: [(node: YAMLNode, kind: String?)] = []
+        for doc in yaml.documents where !doc.isNull {
+            let isK8s = KubernetesObject.isKubernetes(doc)
+            if kind == .kubernetes, !isK8s { continue }
+            out.append((doc, isK8s ? doc["kind"]?.scalar : nil))
+        }
+        docs = out
         return out
     }
 }

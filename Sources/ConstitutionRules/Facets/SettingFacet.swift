@@ -192,6 +192,14 @@ enum SettingFacet {
 
     /// Every k3s node configured in `file`, servers and agents, in file order.
     static func k3sNodes(in file: LoadedFile, context: FacetContext) -> [K3sNode] {
+        // A cheap pre-filter: every spelling of a k3s install names k3s (the installer, the
+        // config path, INSTALL_K3S_EXEC, K3S_URL, k3s_* variables) or is a server/agent
+        // variable of an Ansible or plain YAML file.
+        let mentionsK3s = ByteSearch.contains(file.bytes, Array("k3s".utf8)) || ByteSearch.contains(file.bytes, Array("K3S".utf8))
+            || file.path.contains("k3s")
+        let settingLike = (file.kind.isAnsible || file.kind == .yaml)
+            && (ByteSearch.contains(file.bytes, Array("server".utf8)) || ByteSearch.contains(file.bytes, Array("agent".utf8)))
+        guard mentionsK3s || settingLike else { return [] }
         var out: [K3sNode] = []
         if file.kind.isAnsible || file.kind == .yaml { out.append(contentsOf: k3sFromVariables(variables(in: file))) }
         out.append(contentsOf: k3sFromCommandsAndWrites(file, context: context))

@@ -97,7 +97,7 @@ public struct FacetObject: Sendable {
 
 /// What conditions are evaluated against: a real YAML node (possibly from an embedded document),
 /// a located text, a list, a facet object, or a missing value (with where it would have been).
-public indirect enum Value: Sendable {
+public enum Value: Sendable {
     /// A node of a parsed file, with the embedding that maps it to its outer file if any.
     case node(YAMLNode, Embedding?)
     /// A string with positions.
