@@ -46,7 +46,7 @@ public struct Constitution: Sendable {
         var queryID = 0
         for file in incidentFiles.sorted(by: { PathText.less($0.path, $1.path) }) {
             let yaml = YAMLParser.parse(path: file.path, source: file.bytes)
-            let (incident, diags, next) = IncidentDecoder.decode(yaml, path: file.path, firstQueryID: queryID)
+            let (incident, diags, next) = IncidentDecoder.decode(yaml, path: file.path, firstQueryID: queryID, constraints: !knownFresh)
             queryID = next
             diagnostics += diags + yaml.diagnostics
             if let incident { incidents.append(incident) }

@@ -43,7 +43,8 @@ public enum IncidentDecoder {
 
     /// Decodes `file` (already parsed). Returns the incident (nil when it has errors), the
     /// diagnostics, and the next free `some:` query id.
-    public static func decode(_ file: YAMLFile, path: String, firstQueryID: Int) -> (Incident?, [Diagnostic], Int) {
+    /// `constraints: false` leaves them undecoded (when `rules/` is known to match them).
+    public static func decode(_ file: YAMLFile, path: String, firstQueryID: Int, constraints decodeConstraints: Bool = true) -> (Incident?, [Diagnostic], Int) {
         var decoder = RuleDecoder(path: path, firstQueryID: firstQueryID)
         if let e = file.error {
             return (nil, [Diagnostic(path: path, location: e.location, severity: .error, message: e.message)], firstQueryID)
@@ -87,7 +88,7 @@ public enum IncidentDecoder {
         let lessons = r.stringList(root, "lessons")
         if root["lessons"] == nil { r.error("missing required key 'lessons' in incident \(id)", at: root.location) }
         var constraints: [Rule] = []
-        if let list = root["constraints"], !list.isNull {
+        if decodeConstraints, let list = root["constraints"], !list.isNull {
             if list.kind == .sequence {
                 for item in list.elements {
                     if let rule = decoder.decodeRule(item, incident: id) { constraints.append(rule) }

@@ -47,12 +47,8 @@ public final class CompiledRegex: @unchecked Sendable {
         var text = text
         return text.withUTF8 { bytes -> Range<Int>? in
             if !literal.isEmpty, !Self.contains(bytes, literal) { return nil }
-            // regexec needs a NUL-terminated string; text with NULs is matched up to the first NUL.
-            var copy = [CChar](repeating: 0, count: bytes.count + 1)
-            for i in 0..<bytes.count { copy[i] = CChar(bitPattern: bytes[i]) }
             var match = regmatch_t()
-            let status = regexec(regex, copy, 1, &match, 0)
-            guard status == 0 else { return nil }
+            guard Self.exec(regex, bytes, &match, count: 1) else { return nil }
             return Int(match.rm_so)..<Int(match.rm_eo)
         }
     }
@@ -63,15 +59,30 @@ public final class CompiledRegex: @unchecked Sendable {
         var text = text
         return text.withUTF8 { bytes -> (Substring, Int)? in
             if !literal.isEmpty, !Self.contains(bytes, literal) { return nil }
-            var copy = [CChar](repeating: 0, count: bytes.count + 1)
-            for i in 0..<bytes.count { copy[i] = CChar(bitPattern: bytes[i]) }
             var matches = [regmatch_t](repeating: regmatch_t(), count: 10)
-            guard regexec(regex, copy, 10, &matches, 0) == 0 else { return nil }
+            guard Self.exec(regex, bytes, &matches[0], count: 10) else { return nil }
             var m = matches[min(group, 9)]
             if m.rm_so < 0 { m = matches[0] }
             let start = Int(m.rm_so), end = Int(m.rm_eo)
             let slice = String(decoding: bytes[start..<end], as: UTF8.self)
             return (Substring(slice), start)
+        }
+    }
+
+    /// glibc's REG_STARTEND: the text's bounds come from `matches[0]`, so it needs no NUL
+    /// terminator and no copy (and a NUL inside it is just a character).
+    private static let startEnd: Int32 = 1 << 2
+
+    private static func exec(
+        _ regex: UnsafeMutablePointer<regex_t>, _ bytes: UnsafeBufferPointer<UInt8>, _ matches: UnsafeMutablePointer<regmatch_t>,
+        count: Int
+    ) -> Bool {
+        matches[0].rm_so = 0
+        matches[0].rm_eo = regoff_t(bytes.count)
+        let base = bytes.baseAddress.map { UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self) }
+        var empty: CChar = 0
+        return withUnsafePointer(to: &empty) { fallback in
+            regexec(regex, base ?? fallback, count, matches, startEnd) == 0
         }
     }
 
