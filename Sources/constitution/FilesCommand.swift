@@ -36,7 +36,8 @@ struct FilesCommand: ParsableCommand {
 
     func run() throws {
         let inputs = paths.isEmpty ? ["."] : paths
-        let root: String? = inputs.count == 1 ? inputs[0] : nil
+        // One folder given: paths are shown relative to it; files are shown as given.
+        let root: String? = inputs.count == 1 && ConstitutionStore.isDirectory(inputs[0]) ? inputs[0] : nil
         do {
             let outcome = try FilesListing.run(
                 inputs: inputs, displayRoot: root, workers: global.jobs ?? Workspace.defaultWorkers)

@@ -31,6 +31,9 @@ struct FilesCommandTests {
         #expect(TestSupport.run(bin, ["files", root]).status == 5)
         TestSupport.write(["a.yaml": "a: 1\n"], under: root)
         #expect(TestSupport.run(bin, ["files", root]).status == 0)
+        // A single file is classified by its own name, not shown as ".".
+        let single = TestSupport.run(bin, ["files", "a.yaml", "--format", "json"], directory: root)
+        #expect(single.stdout.contains("\"path\": \"a.yaml\",\n      \"kind\": \"yaml\""))
         let missing = TestSupport.run(bin, ["files", root + "/nope"])
         #expect(missing.status == 2)
         #expect(missing.stderr.contains("no such file or folder"))

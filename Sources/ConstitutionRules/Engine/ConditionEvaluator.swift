@@ -135,8 +135,7 @@ enum ConditionEvaluator {
             }
             guard let text = v.scalarText else { return (false, v.location) }
             for w in wanted where !w.isEmpty {
-                if let r = text.utf8.firstRange(of: w.utf8) {
-                    let offset = text.utf8.distance(from: text.utf8.startIndex, to: r.lowerBound)
+                if let offset = ByteSearch.firstOffset(of: Array(w.utf8), in: Array(text.utf8)) {
                     return (true, v.locatedText?.location(ofUTF8: offset) ?? v.location)
                 }
             }
