@@ -7,40 +7,33 @@ import Darwin
 /// Substring search over bytes (memchr for the first byte, then a compare).
 public enum ByteSearch {
     /// The offset of the first occurrence of `needle` in `haystack`, or nil.
-    public static func firstOffset(of needle: [UInt8], in haystack: [UInt8]) -> Int? {
+    public static func firstOffset(of needle: [UInt8], in haystack: UnsafeBufferPointer<UInt8>) -> Int? {
         guard let first = needle.first else { return 0 }
-        return haystack.withUnsafeBufferPointer { h -> Int? in
-            guard needle.count <= h.count, let base = h.baseAddress else { return nil }
-            var start = 0
-            let last = h.count - needle.count
-            while start <= last {
-                guard let hit = memchr(base + start, Int32(first), last - start + 1) else { return nil }
-                let at = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
-                if needle.withUnsafeBytes({ memcmp(base + at, $0.baseAddress!, needle.count) == 0 }) { return at }
-                start = at + 1
-            }
-            return nil
+        guard needle.count <= haystack.count, let base = haystack.baseAddress else { return nil }
+        var start = 0
+        let last = haystack.count - needle.count
+        while start <= last {
+            guard let hit = memchr(base + start, Int32(first), last - start + 1) else { return nil }
+            let at = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+            if needle.withUnsafeBytes({ memcmp(base + at, $0.baseAddress!, needle.count) == 0 }) { return at }
+            start = at + 1
         }
+        return nil
+    }
+
+    /// The offset of the first occurrence of `needle` in `haystack`, or nil.
+    public static func firstOffset(of needle: [UInt8], in haystack: [UInt8]) -> Int? {
+        haystack.withUnsafeBufferPointer { firstOffset(of: needle, in: $0) }
     }
 
     /// Whether `needle` occurs in `haystack`.
     public static func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
-        haystack.withUnsafeBufferPointer { contains($0, needle) }
+        firstOffset(of: needle, in: haystack) != nil
     }
 
     /// Whether `needle` occurs in `haystack`.
     public static func contains(_ haystack: UnsafeBufferPointer<UInt8>, _ needle: [UInt8]) -> Bool {
-        guard let first = needle.first else { return true }
-        guard needle.count <= haystack.count, let base = haystack.baseAddress else { return false }
-        var start = 0
-        let last = haystack.count - needle.count
-        while start <= last {
-            guard let hit = memchr(base + start, Int32(first), last - start + 1) else { return false }
-            let at = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
-            if needle.withUnsafeBytes({ memcmp(base + at, $0.baseAddress!, needle.count) == 0 }) { return true }
-            start = at + 1
-        }
-        return false
+        firstOffset(of: needle, in: haystack) != nil
     }
 }
 
