@@ -65,13 +65,25 @@ public struct LocatedText: Sendable {
     }
 
     /// Lines of the text with their locations (for per-line facets such as shell scripts).
+    /// Linear in the text: line `i` starts at `lineStarts[i]` when the mapping is exact.
     public var lines: [(text: Substring, location: SourceLocation)] {
         var out: [(Substring, SourceLocation)] = []
-        var offset = 0
-        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
-            out.append((line, location(ofUTF8: offset)))
-            offset += line.utf8.count + 1
+        let u = text.utf8
+        var start = u.startIndex
+        var i = u.startIndex
+        func add(_ end: String.UTF8View.Index) {
+            let n = out.count
+            let at = exact ? lineStarts[min(n, lineStarts.count - 1)] : lineStarts[0]
+            out.append((Substring(u[start..<end]), at))
         }
+        while i != u.endIndex {
+            if u[i] == 0x0A {
+                add(i)
+                start = u.index(after: i)
+            }
+            i = u.index(after: i)
+        }
+        add(u.endIndex)
         return out
     }
 }
