@@ -45,6 +45,8 @@ struct EvalContext {
     /// Results of `some:` joins already computed, keyed by the query and every value of the
     /// subject the join reads (phase 2 runs on one thread).
     var someCache: SomeCache? = nil
+    /// A projected subject's values by `{self: …}` path text (see ``BoundRule``).
+    var projection: [String: [Value]]? = nil
 }
 
 /// Memoised `some:` results: thousands of manifests asking "is my folder some Application's
@@ -192,7 +194,7 @@ enum ConditionEvaluator {
                 if let key { ctx.someCache?.results[key] = found }
             }
             if found { return (true, v.location) }
-            if let anchor = q.anchor, let first = anchor.evaluate(ctx.subject).first, !first.isMissing {
+            if let anchor = q.anchor, let first = (ctx.projection?[anchor.text] ?? anchor.evaluate(ctx.subject)).first, !first.isMissing {
                 return (false, first.location)
             }
             return (false, v.location)
@@ -219,7 +221,7 @@ enum ConditionEvaluator {
         case .literal(let v): return texts(v)
         case .param(let name): return ctx.params[name].map(texts) ?? []
         case .subject(let path, let extract):
-            let all = path.evaluate(ctx.subject).flatMap(texts)
+            let all = (ctx.projection?[path.text] ?? path.evaluate(ctx.subject)).flatMap(texts)
             guard let extract else { return all }
             return all.compactMap { text in extract.firstGroup(in: text, group: 1).map { String($0.text) } }
         case .file(let prop):
@@ -264,6 +266,34 @@ enum ConditionEvaluator {
 }
 
 extension Condition {
+    /// Whether the condition is made only of `some:` joins (combined with all/any/none/not),
+    /// so it reads its subject only through the joins' `{self: …}` operands.
+    var isPureJoin: Bool {
+        switch self {
+        case .some, .always: return true
+        case .all(let cs), .any(let cs), .none(let cs): return cs.allSatisfy(\.isPureJoin)
+        case .not(let c): return c.isPureJoin
+        default: return false
+        }
+    }
+
+    /// The `{self: …}` paths of every join inside (and their failure anchors).
+    var joinSubjectPaths: [PathExpression] {
+        func paths(_ c: Condition) -> [PathExpression] {
+            switch c {
+            case .equals(let o), .isIn(let o), .contains(let o), .startsWith(let o), .endsWith(let o), .covers(let o),
+                .compare(_, _, let o):
+                if case .subject(let p, _) = o { return [p] }
+                return []
+            case .all(let cs), .any(let cs), .none(let cs): return cs.flatMap(paths)
+            case .not(let c), .path(_, _, let c), .capture(_, _, let c): return paths(c)
+            case .some(let q): return paths(q.condition) + (q.anchor.map { [$0] } ?? [])
+            default: return []
+            }
+        }
+        return paths(self)
+    }
+
     /// The operands that read the subject or its file, or nil when the condition holds a
     /// nested `some:` (then it is not memoised).
     var subjectOperands: [Operand]? {

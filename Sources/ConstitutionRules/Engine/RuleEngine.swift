@@ -13,6 +13,12 @@ public final class BoundRule: Sendable {
     let when: Condition?
     let require: Condition?
     let forbid: Condition?
+    /// For a cross-document rule whose joins read the subject only through `{self: …}`
+    /// operands: those paths. Its subjects are then projected onto them after phase 1, so the
+    /// file's tree is not kept until the joins run (memory stays flat as the tree grows).
+    let projection: [PathExpression]?
+    /// Whether `when` has no join, so phase 1 evaluates it (with `projection`).
+    let whenInPhase1: Bool
 
     /// Binds `rule` with `overrides` (parameter name → value) on top of its defaults.
     public init(_ rule: Rule, overrides: [String: Value] = [:]) throws(RegexError) {
@@ -25,6 +31,15 @@ public final class BoundRule: Sendable {
         when = try rule.when.map { c throws(RegexError) in try Self.bind(c, params) }
         require = try rule.require.map { c throws(RegexError) in try Self.bind(c, params) }
         forbid = try rule.forbid.map { c throws(RegexError) in try Self.bind(c, params) }
+        let whenLocal = !(when?.isCrossDocument ?? false)
+        let parts = [whenLocal ? nil : when, require, forbid].compactMap { $0 }
+        if rule.isCrossDocument, parts.allSatisfy(\.isPureJoin) {
+            projection = parts.flatMap(\.joinSubjectPaths)
+            whenInPhase1 = whenLocal
+        } else {
+            projection = nil
+            whenInPhase1 = false
+        }
     }
 
     static func bind(_ s: Selection, _ params: [String: Value]) throws(RegexError) -> Selection {
@@ -75,9 +90,14 @@ public final class BoundRule: Sendable {
 /// A subject waiting for the cross-document phase.
 public struct PendingSubject: Sendable {
     let rule: Int
+    /// The subject, or for projected rules a placeholder at its location.
     let subject: Value
     let anchor: SourceLocation
     let file: FileInfo
+    /// Projected rules: the subject's values at the rule's `{self: …}` paths (scalars with
+    /// their positions, no tree), and where `when` matched in phase 1.
+    var projected: [String: [Value]]? = nil
+    var trigger: SourceLocation? = nil
 }
 
 /// What evaluating one file produced.
@@ -129,7 +149,28 @@ public struct RuleEngine: Sendable {
             guard !subjects.isEmpty else { continue }
             out.subjectCounts[index] = subjects.count
             if bound.rule.isCrossDocument {
-                for (s, a) in subjects { out.pending.append(PendingSubject(rule: index, subject: s, anchor: a, file: info)) }
+                for (s, a) in subjects {
+                    guard let paths = bound.projection else {
+                        out.pending.append(PendingSubject(rule: index, subject: s, anchor: a, file: info))
+                        continue
+                    }
+                    var trigger: SourceLocation?
+                    if bound.whenInPhase1, let when = bound.when {
+                        let ctx = EvalContext(subject: s, subjectAnchor: a, file: info, params: bound.params, index: nil)
+                        let (holds, witness) = ConditionEvaluator.evaluate(when, s, universal: false, ctx)
+                        if !holds { continue }
+                        trigger = witness
+                    }
+                    var projected: [String: [Value]] = [:]
+                    for path in paths {
+                        projected[path.text] = path.evaluate(s).compactMap { v in
+                            guard !v.isMissing, let text = v.scalarText else { return nil }
+                            return .text(LocatedText(text, at: v.location))
+                        }
+                    }
+                    out.pending.append(
+                        PendingSubject(rule: index, subject: .missing(s.location), anchor: a, file: info, projected: projected, trigger: trigger))
+                }
                 continue
             }
             for (s, a) in subjects {
@@ -173,7 +214,9 @@ public struct RuleEngine: Sendable {
     public func evaluate(pending: [PendingSubject], index: RepoIndex) -> [Finding] {
         let cache = SomeCache()
         return pending.compactMap { p in
-            Self.check(rules[p.rule], subject: p.subject, anchor: p.anchor, file: p.file, index: index, someCache: cache)
+            Self.check(
+                rules[p.rule], subject: p.subject, anchor: p.anchor, file: p.file, index: index, someCache: cache,
+                projected: p.projected, phase1Trigger: p.trigger)
         }
     }
 
@@ -205,11 +248,13 @@ public struct RuleEngine: Sendable {
 
     /// One subject against one rule: a finding or nil.
     static func check(
-        _ bound: BoundRule, subject: Value, anchor: SourceLocation, file: FileInfo, index: RepoIndex?, someCache: SomeCache? = nil
+        _ bound: BoundRule, subject: Value, anchor: SourceLocation, file: FileInfo, index: RepoIndex?, someCache: SomeCache? = nil,
+        projected: [String: [Value]]? = nil, phase1Trigger: SourceLocation? = nil
     ) -> Finding? {
-        let ctx = EvalContext(subject: subject, subjectAnchor: anchor, file: file, params: bound.params, index: index, someCache: someCache)
-        var trigger: SourceLocation?
-        if let when = bound.when {
+        var ctx = EvalContext(subject: subject, subjectAnchor: anchor, file: file, params: bound.params, index: index, someCache: someCache)
+        ctx.projection = projected
+        var trigger: SourceLocation? = phase1Trigger
+        if let when = bound.when, !(projected != nil && bound.whenInPhase1) {
             let (holds, witness) = ConditionEvaluator.evaluate(when, subject, universal: false, ctx)
             if !holds { return nil }
             trigger = witness
