@@ -221,10 +221,12 @@ public enum Linter {
         let report = LintReport(
             findings: findings, errors: errors, fileCount: checked.count, ruleCount: bound.count, sourceLines: sourceLines,
             threshold: threshold, waived: waived, rules: ruleInfos, exitStatus: status.rawValue)
-        var subjects: [String: Int] = [:]
-        for (i, b) in bound.enumerated() {
-            subjects[b.rule.id] = checked.reduce(0) { $0 + ($1.evaluation.subjectCounts.isEmpty ? 0 : $1.evaluation.subjectCounts[i]) }
+        var counts = [Int](repeating: 0, count: bound.count)
+        for row in checked {
+            for (rule, count) in row.evaluation.subjectCounts { counts[rule] += count }
         }
+        var subjects: [String: Int] = [:]
+        for (i, b) in bound.enumerated() { subjects[b.rule.id] = counts[i] }
         return Outcome(
             report: report, subjects: subjects, constitution: constitution,
             constitutionWarnings: constitution.diagnostics.map { prefixed($0, directory) } + waiverDiagnostics, status: status,

@@ -109,7 +109,9 @@ public struct FileEvaluation: Sendable {
     /// Candidates this file contributes to `some:` queries.
     public var candidates: [(Int, RepoIndex.Candidate)] = []
     /// Subjects each rule selected in this file (by rule index), for `coverage`.
-    public var subjectCounts: [Int] = []
+    /// Sparse: only rules that selected something here, so a 60k-file tree does not keep a
+    /// counter per rule per file.
+    public var subjectCounts: [(rule: Int, count: Int)] = []
 
     /// An empty evaluation.
     public init() {}
@@ -143,11 +145,10 @@ public struct RuleEngine: Sendable {
         var out = FileEvaluation()
         let facetCache = FileScratch()
         let info = FileInfo(path: file.path)
-        out.subjectCounts = [Int](repeating: 0, count: rules.count)
         for (index, bound) in rules.enumerated() {
             let subjects = Self.subjects(bound.selection, in: file, context: facetContext, cache: facetCache, params: bound.params)
             guard !subjects.isEmpty else { continue }
-            out.subjectCounts[index] = subjects.count
+            out.subjectCounts.append((index, subjects.count))
             if bound.rule.isCrossDocument {
                 for (s, a) in subjects {
                     guard let paths = bound.projection else {
