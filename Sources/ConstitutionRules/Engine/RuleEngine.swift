@@ -17,7 +17,8 @@ public final class BoundRule: Sendable {
     /// operands: those paths. Its subjects are then projected onto them after phase 1, so the
     /// file's tree is not kept until the joins run (memory stays flat as the tree grows).
     let projection: [PathExpression]?
-    /// Whether `when` has no join, so phase 1 evaluates it (with `projection`).
+    /// Whether `when` has no join, so phase 1 evaluates it and only matching subjects wait
+    /// for the joins.
     let whenInPhase1: Bool
 
     /// Binds `rule` with `overrides` (parameter name → value) on top of its defaults.
@@ -33,13 +34,8 @@ public final class BoundRule: Sendable {
         forbid = try rule.forbid.map { c throws(RegexError) in try Self.bind(c, params) }
         let whenLocal = !(when?.isCrossDocument ?? false)
         let parts = [whenLocal ? nil : when, require, forbid].compactMap { $0 }
-        if rule.isCrossDocument, parts.allSatisfy(\.isPureJoin) {
-            projection = parts.flatMap(\.joinSubjectPaths)
-            whenInPhase1 = whenLocal
-        } else {
-            projection = nil
-            whenInPhase1 = false
-        }
+        whenInPhase1 = rule.isCrossDocument && whenLocal && when != nil
+        projection = rule.isCrossDocument && parts.allSatisfy(\.isPureJoin) ? parts.flatMap(\.joinSubjectPaths) : nil
     }
 
     static func bind(_ s: Selection, _ params: [String: Value]) throws(RegexError) -> Selection {
@@ -151,16 +147,16 @@ public struct RuleEngine: Sendable {
             out.subjectCounts.append((index, subjects.count))
             if bound.rule.isCrossDocument {
                 for (s, a) in subjects {
-                    guard let paths = bound.projection else {
-                        out.pending.append(PendingSubject(rule: index, subject: s, anchor: a, file: info))
-                        continue
-                    }
                     var trigger: SourceLocation?
                     if bound.whenInPhase1, let when = bound.when {
                         let ctx = EvalContext(subject: s, subjectAnchor: a, file: info, params: bound.params, index: nil)
                         let (holds, witness) = ConditionEvaluator.evaluate(when, s, universal: false, ctx)
                         if !holds { continue }
                         trigger = witness
+                    }
+                    guard let paths = bound.projection else {
+                        out.pending.append(PendingSubject(rule: index, subject: s, anchor: a, file: info, trigger: trigger))
+                        continue
                     }
                     var projected: [String: [Value]] = [:]
                     for path in paths {
@@ -255,7 +251,8 @@ public struct RuleEngine: Sendable {
         var ctx = EvalContext(subject: subject, subjectAnchor: anchor, file: file, params: bound.params, index: index, someCache: someCache)
         ctx.projection = projected
         var trigger: SourceLocation? = phase1Trigger
-        if let when = bound.when, !(projected != nil && bound.whenInPhase1) {
+        // `index != nil` is phase 2, where a join-free `when` has already been checked.
+        if let when = bound.when, !(index != nil && bound.whenInPhase1) {
             let (holds, witness) = ConditionEvaluator.evaluate(when, subject, universal: false, ctx)
             if !holds { return nil }
             trigger = witness
