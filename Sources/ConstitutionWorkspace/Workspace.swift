@@ -137,8 +137,9 @@ public struct Workspace: Sendable {
 
     /// The result of ``walkAndMap(_:displayRoot:_:)``.
     public struct Mapped<T: Sendable>: Sendable {
-        /// Files in path order.
-        public var files: [WalkedFile]
+        /// Display paths, in path order (the walk's records are dropped as soon as a worker
+        /// has them, so memory does not hold every record of a big tree twice).
+        public var paths: [String]
         /// `visit`'s results, in the same order.
         public var results: [T]
         /// Inputs that do not exist.
@@ -168,23 +169,23 @@ public struct Workspace: Sendable {
                 // The walking thread then helps with the parsing.
             }
             while let (index, file) = queue.pop() {
-                buckets[worker].items.append((index, file, visit(file)))
+                buckets[worker].items.append((index, file.path, visit(file)))
             }
         }
         var all = buckets.flatMap(\.items)
         all.sort { $0.0 < $1.0 }
-        var files = all.map(\.1)
+        var paths = all.map(\.1)
         var results = all.map(\.2)
-        if !FileWalker.isSorted(files) {
-            let order = files.indices.sorted { PathText.less(files[$0].path, files[$1].path) }
-            files = order.map { files[$0] }
+        if !Self.isSorted(paths) {
+            let order = paths.indices.sorted { PathText.less(paths[$0], paths[$1]) }
+            paths = order.map { paths[$0] }
             results = order.map { results[$0] }
             var keep: [Int] = []
-            for i in files.indices where keep.last.map({ files[$0].path != files[i].path }) ?? true { keep.append(i) }
-            files = keep.map { files[$0] }
+            for i in paths.indices where keep.last.map({ paths[$0] != paths[i] }) ?? true { keep.append(i) }
+            paths = keep.map { paths[$0] }
             results = keep.map { results[$0] }
         }
-        return Mapped(files: files, results: results, missing: missing.value)
+        return Mapped(paths: paths, results: results, missing: missing.value)
     }
 }
 
@@ -230,11 +231,23 @@ private final class ResultSlots<T: Sendable>: @unchecked Sendable {
     func collect() -> [T] { (0..<count).map { storage[$0]! } }
 }
 
+extension Workspace {
+    static func isSorted(_ paths: [String]) -> Bool {
+        var i = 1
+        while i < paths.count {
+            if !PathText.less(paths[i - 1], paths[i]) { return false }
+            i += 1
+        }
+        return true
+    }
+}
+
 /// Files found by the walker, handed out to workers in order.
 private final class WorkQueue: @unchecked Sendable {
     private var mutex = pthread_mutex_t()
     private var condition = pthread_cond_t()
-    private var items: [WalkedFile] = []
+    /// Each record is released once a worker has taken it.
+    private var items: [WalkedFile?] = []
     private var next = 0
     private var done = false
 
@@ -267,15 +280,16 @@ private final class WorkQueue: @unchecked Sendable {
         pthread_mutex_lock(&mutex)
         defer { pthread_mutex_unlock(&mutex) }
         while next >= items.count && !done { pthread_cond_wait(&condition, &mutex) }
-        guard next < items.count else { return nil }
+        guard next < items.count, let file = items[next] else { return nil }
+        items[next] = nil
         next += 1
-        return (next - 1, items[next - 1])
+        return (next - 1, file)
     }
 }
 
 /// One worker's results; only that worker appends.
 private final class ResultBucket<T: Sendable>: @unchecked Sendable {
-    var items: [(Int, WalkedFile, T)] = []
+    var items: [(Int, String, T)] = []
 }
 
 /// The walker's list of missing inputs.
