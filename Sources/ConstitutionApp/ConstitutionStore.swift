@@ -116,6 +116,18 @@ public enum ConstitutionStore {
         return stat(path, &st) == 0 && st.st_mode & S_IFMT == S_IFDIR
     }
 
+    /// `d` with its path shown from the current folder, for a constitution in `directory`.
+    public static func located(_ d: Diagnostic, in directory: String) -> Diagnostic {
+        var d = d
+        if directory != "." { d.path = directory + "/" + d.path }
+        return d
+    }
+
+    /// The inputs that do not exist (a dangling symlink exists: it is reported as a file).
+    public static func missing(_ inputs: [String]) -> [String] {
+        inputs.filter { !exists($0) && !isSymlink($0) }
+    }
+
     public static func isSymlink(_ path: String) -> Bool {
         var st = stat()
         return lstat(path, &st) == 0

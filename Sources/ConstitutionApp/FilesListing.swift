@@ -14,7 +14,7 @@ public enum FilesListing {
 
     /// Lists `inputs` (files or folders).
     public static func run(inputs: [String], displayRoot: String?, workers: Int) throws(InputError) -> Outcome {
-        let missing = inputs.filter { !ConstitutionStore.exists($0) && !ConstitutionStore.isSymlink($0) }
+        let missing = ConstitutionStore.missing(inputs)
         if !missing.isEmpty { throw InputError.missingPaths(missing) }
         struct Row: Sendable {
             var entry: FilesReport.Entry

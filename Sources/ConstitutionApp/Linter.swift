@@ -62,7 +62,7 @@ public enum Linter {
         }
         let constitution = ConstitutionStore.read(location.directory, trustCache: true)
         if constitution.hasErrors {
-            throw ConstitutionProblem(diagnostics: constitution.diagnostics.map { prefixed($0, location.directory) }, messages: [])
+            throw ConstitutionProblem(diagnostics: constitution.diagnostics.map { ConstitutionStore.located($0, in: location.directory) }, messages: [])
         }
         if !constitution.stale.isEmpty {
             throw ConstitutionProblem(
@@ -72,11 +72,6 @@ public enum Linter {
         return (constitution, location.directory)
     }
 
-    static func prefixed(_ d: Diagnostic, _ dir: String) -> Diagnostic {
-        var d = d
-        if dir != "." { d.path = dir + "/" + d.path }
-        return d
-    }
 
     /// Binds every rule's parameters (defaults plus `overrides[ruleID]`).
     public static func bind(_ rules: [Rule], overrides: [String: [String: Value]] = [:]) throws(ConstitutionProblem) -> [BoundRule] {
@@ -100,7 +95,7 @@ public enum Linter {
     /// (`--root`, default `.`): every other file contributes to the index, and a file is parsed
     /// for that only when its bytes mention a resource kind some join looks for.
     public static func run(_ options: Options) throws(LintFailure) -> Outcome {
-        let missing = options.inputs.filter { !ConstitutionStore.exists($0) && !ConstitutionStore.isSymlink($0) }
+        let missing = ConstitutionStore.missing(options.inputs)
         if !missing.isEmpty { throw .input(.missingPaths(missing)) }
         let namesFiles = options.inputs.contains { !ConstitutionStore.isDirectory($0) }
         let root = options.root ?? (options.inputs.count == 1 && !namesFiles ? options.inputs[0] : ".")
@@ -229,7 +224,7 @@ public enum Linter {
         for (i, b) in bound.enumerated() { subjects[b.rule.id] = counts[i] }
         return Outcome(
             report: report, subjects: subjects, constitution: constitution,
-            constitutionWarnings: constitution.diagnostics.map { prefixed($0, directory) } + waiverDiagnostics, status: status,
+            constitutionWarnings: constitution.diagnostics.map { ConstitutionStore.located($0, in: directory) } + waiverDiagnostics, status: status,
             constitutionDirectory: directory, config: config,
             helpURIBase: config.helpURIBase ?? fileURI(ConstitutionStore.absolute(root)) + "/")
     }
