@@ -230,19 +230,7 @@ public enum Linter {
     }
 
     /// `file://` + the absolute path, percent-encoding what URIs do not allow.
-    static func fileURI(_ path: String) -> String {
-        var out = "file://"
-        for b in path.utf8 {
-            let c = Character(Unicode.Scalar(b))
-            if b < 0x80, c.isLetter || c.isNumber || "/-._~".contains(c) {
-                out.append(c)
-            } else {
-                let hex = String(b, radix: 16, uppercase: true)
-                out += "%" + (hex.count == 1 ? "0" + hex : hex)
-            }
-        }
-        return out
-    }
+    static func fileURI(_ path: String) -> String { "file://" + URIEncoding.path(path) }
 
     static func unique(_ folders: [String]) -> [String] {
         var out: [String] = []

@@ -177,12 +177,12 @@ public enum SARIFReporter {
 // MARK: - Shared by the reporters
 
 /// Percent-encoding of relative paths as RFC 3986 URI references (SARIF `uri`, Markdown links).
-enum URIEncoding {
+public enum URIEncoding {
     /// `path` as a relative URI reference: every byte of its UTF-8 outside the unreserved set,
     /// `/` and the sub-delimiters that need no escaping in a path is written `%XX`. A colon is
     /// always encoded, so `a:b/c.yaml` cannot read as a URI with scheme `a`; `(`, `)`, `'`, `*` and
     /// `!` are encoded too, so the result is also a safe Markdown link destination.
-    static func path(_ path: String) -> String {
+    public static func path(_ path: String) -> String {
         var out: [UInt8] = []
         out.reserveCapacity(path.utf8.count)
         let hex = Array("0123456789ABCDEF".utf8)
