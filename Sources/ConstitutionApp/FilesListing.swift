@@ -4,16 +4,15 @@ import ConstitutionWorkspace
 
 /// `constitution files`: walk, classify and parse, then report what the tool sees.
 public enum FilesListing {
-    /// The outcome: the report and the exit status it implies.
-    public struct Outcome: Sendable {
-        /// What to print.
-        public var report: FilesReport
-        /// 0, 4 or 5.
-        public var status: ExitStatus
-    }
-
-    /// Lists `inputs` (files or folders).
-    public static func run(inputs: [String], displayRoot: String?, workers: Int) throws(InputError) -> Outcome {
+    /// Lists `inputs` (files or folders), writing the listing to `sink` as it is produced.
+    /// Returns 0, 4 or 5.
+    ///
+    /// One input is streamed in walk order (memory does not grow with the number of files);
+    /// several are collected first, to be sorted and rid of overlaps.
+    public static func run(
+        inputs: [String], displayRoot: String?, workers: Int, format: FilesReport.Writer.Format,
+        sink: @escaping ([UInt8]) -> Void
+    ) throws(InputError) -> ExitStatus {
         let missing = ConstitutionStore.missing(inputs)
         if !missing.isEmpty { throw InputError.missingPaths(missing) }
         struct Row: Sendable {
@@ -22,7 +21,7 @@ public enum FilesListing {
             var warnings: [Diagnostic]
             var lines: [(Int, String)]
         }
-        let rows = Workspace(workers: workers).walkAndMap(inputs, displayRoot: displayRoot) { file -> Row in
+        @Sendable func row(_ file: LoadedFile) -> Row {
             var lines: [(Int, String)] = []
             let problems = (file.error.map { [$0] } ?? []) + file.warnings
             for d in problems where !file.bytes.isEmpty {
@@ -31,16 +30,27 @@ public enum FilesListing {
             return Row(
                 entry: .init(path: file.path, kind: file.kind, documents: file.documentCount, kinds: file.kubernetesKinds),
                 error: file.error, warnings: file.warnings, lines: lines)
-        }.results
+        }
+        let writer = FilesReport.Writer(format: format, sink: sink)
+        var errors: [Diagnostic] = []
+        var warnings: [Diagnostic] = []
         var sourceLines: [String: String] = [:]
-        for row in rows {
+        var count = 0
+        func add(_ row: Row) {
+            count += 1
+            writer.add(row.entry)
+            if let e = row.error { errors.append(e) }
+            warnings += row.warnings
             for (line, text) in row.lines { sourceLines[FilesReport.lineKey(row.entry.path, line)] = text }
         }
-        let report = FilesReport(
-            files: rows.map(\.entry), errors: rows.compactMap(\.error), warnings: rows.flatMap(\.warnings),
-            sourceLines: sourceLines)
-        let status: ExitStatus = rows.isEmpty ? .noInput : (report.errors.isEmpty ? .clean : .unparseable)
-        return Outcome(report: report, status: status)
+        let workspace = Workspace(workers: workers)
+        if inputs.count == 1 {
+            _ = workspace.walk(inputs, displayRoot: displayRoot, visit: { row(Workspace.load($0)) }) { _, r in add(r) }
+        } else {
+            workspace.walkAndMap(inputs, displayRoot: displayRoot, row).results.forEach(add)
+        }
+        writer.finish(errors: errors, warnings: warnings, sourceLines: sourceLines)
+        return count == 0 ? .noInput : (errors.isEmpty ? .clean : .unparseable)
     }
 }
 

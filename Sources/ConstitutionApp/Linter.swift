@@ -128,7 +128,17 @@ public enum Linter {
             var lines: [(String, String)]
             var waivers: [Waiver]
         }
-        let mapped = Workspace(workers: options.workers).walkAndVisit(namesFiles ? [root] : options.inputs, displayRoot: root) { walked -> Row? in
+        // Results are folded in as they come (in walk order): only findings, errors and what
+        // the joins need are kept, so memory does not grow with the number of files.
+        var checkedCount = 0
+        var phase1: [Finding] = []
+        var errors: [Diagnostic] = []
+        var candidates: [(Int, RepoIndex.Candidate)] = []
+        var pending: [PendingSubject] = []
+        var sourceLines: [String: String] = [:]
+        var inlineWaivers: [String: [Waiver]] = [:]
+        var counts = [Int](repeating: 0, count: bound.count)
+        _ = Workspace(workers: options.workers).walk(namesFiles ? [root] : options.inputs, displayRoot: root, visit: { walked -> Row? in
             let isTarget = targets.map { $0.contains(walked.path) } ?? true
             let selected = isTarget && (include.isEmpty || include.contains { $0.matches(walked.path) }) && !exclude.contains { $0.matches(walked.path) }
             if !selected {
@@ -147,16 +157,22 @@ public enum Linter {
                 lines.append((LintReport.lineKey(file.path, line), SourceText.line(line, in: file.bytes)))
             }
             return Row(target: true, evaluation: evaluation, error: file.error, lines: lines, waivers: WaiverReader.inline(in: file.bytes, path: file.path))
-        }
-        let rows = mapped.results.compactMap { $0 }
-        let checked = rows.filter(\.target)
-        let index = RuleEngine.index(rows.map(\.evaluation.candidates))
-        let cross = engine.evaluate(pending: checked.flatMap(\.evaluation.pending), index: index)
-        var sourceLines: [String: String] = [:]
-        for row in checked {
+        }) { _, row in
+            guard let row else { return }
+            candidates += row.evaluation.candidates
+            guard row.target else { return }
+            checkedCount += 1
+            phase1 += row.evaluation.findings
+            pending += row.evaluation.pending
+            if let e = row.error { errors.append(e) }
             for (k, v) in row.lines { sourceLines[k] = v }
+            if !row.waivers.isEmpty { inlineWaivers[row.waivers[0].path] = row.waivers }
+            for (rule, count) in row.evaluation.subjectCounts { counts[rule] += count }
         }
-        var findings = checked.flatMap(\.evaluation.findings) + cross
+        let index = RuleEngine.index([candidates])
+        candidates = []
+        let cross = engine.evaluate(pending: pending, index: index)
+        var findings = phase1 + cross
         // Severity overrides from the config.
         for i in findings.indices {
             if let override = config.severity[findings[i].rule], let severity = override { findings[i].severity = severity }
@@ -164,7 +180,7 @@ public enum Linter {
         // Waivers: inline comments (unless disabled) and waivers.yaml.
         var inline: [String: [Waiver]] = [:]
         if options.inlineWaivers ?? config.inlineWaivers ?? LintConfig.defaults.inlineWaivers! {
-            for row in checked where !row.waivers.isEmpty { inline[row.waivers[0].path] = row.waivers }
+            inline = inlineWaivers
         }
         var central: [Waiver] = []
         var waiverDiagnostics: [Diagnostic] = []
@@ -201,10 +217,9 @@ public enum Linter {
             let incidentPath = r.source.incidentID.flatMap { incidentFiles[$0] }.map { dirFromRoot == "." ? $0 : dirFromRoot + "/" + $0 }
             return RuleInfo(id: r.id, severity: severity, message: r.message, guidance: r.guidance, incident: r.source.incidentID, incidentPath: incidentPath)
         }
-        let errors = checked.compactMap(\.error)
         let failing = findings.filter { $0.severity >= threshold }.count
         let status: ExitStatus
-        if checked.isEmpty {
+        if checkedCount == 0 {
             status = .noInput
         } else if !errors.isEmpty {
             status = .unparseable
@@ -214,12 +229,8 @@ public enum Linter {
             status = .clean
         }
         let report = LintReport(
-            findings: findings, errors: errors, fileCount: checked.count, ruleCount: bound.count, sourceLines: sourceLines,
+            findings: findings, errors: errors, fileCount: checkedCount, ruleCount: bound.count, sourceLines: sourceLines,
             threshold: threshold, waived: waived, rules: ruleInfos, exitStatus: status.rawValue)
-        var counts = [Int](repeating: 0, count: bound.count)
-        for row in checked {
-            for (rule, count) in row.evaluation.subjectCounts { counts[rule] += count }
-        }
         var subjects: [String: Int] = [:]
         for (i, b) in bound.enumerated() { subjects[b.rule.id] = counts[i] }
         return Outcome(

@@ -66,8 +66,8 @@ public struct LoadedFile: Sendable {
     }
 }
 
-/// Reads, classifies and parses files, in parallel, handing each to a visitor and keeping only
-/// what the visitor returns: memory stays flat however many files there are.
+/// Reads, classifies and parses files, in parallel, handing each result on as soon as it is in
+/// order: memory stays flat however many files there are.
 public struct Workspace: Sendable {
     /// How many threads to use (default: the number of active cores).
     public var workers: Int
@@ -137,8 +137,7 @@ public struct Workspace: Sendable {
 
     /// The result of ``walkAndMap(_:displayRoot:_:)``.
     public struct Mapped<T: Sendable>: Sendable {
-        /// Display paths, in path order (the walk's records are dropped as soon as a worker
-        /// has them, so memory does not hold every record of a big tree twice).
+        /// Display paths, sorted.
         public var paths: [String]
         /// `visit`'s results, in the same order.
         public var results: [T]
@@ -146,46 +145,57 @@ public struct Workspace: Sendable {
         public var missing: [String]
     }
 
-    /// Walks `inputs` and loads and visits the files while the walk is still going: one thread
-    /// walks, the workers parse what it has found so far. Results come back in path order.
+    /// Walks `inputs`, loads and visits every file, and returns all results sorted by path
+    /// (duplicates dropped). For small inputs (a pre-commit run's files); a whole tree goes
+    /// through ``walk(_:displayRoot:visit:emit:)``, which keeps nothing.
     public func walkAndMap<T: Sendable>(
         _ inputs: [String], displayRoot: String?, _ visit: @Sendable (LoadedFile) -> T
     ) -> Mapped<T> {
-        walkAndVisit(inputs, displayRoot: displayRoot) { visit(Self.load($0)) }
-    }
-
-    /// Like ``walkAndMap(_:displayRoot:_:)``, but `visit` gets the walked file and decides
-    /// whether and how to load it.
-    public func walkAndVisit<T: Sendable>(
-        _ inputs: [String], displayRoot: String?, _ visit: @Sendable (WalkedFile) -> T
-    ) -> Mapped<T> {
-        let queue = WorkQueue()
-        let buckets = (0..<workers).map { _ in ResultBucket<T>() }
-        let missing = MissingBox()
-        DispatchQueue.concurrentPerform(iterations: workers) { worker in
-            if worker == 0 {
-                missing.value = FileWalker().walk(inputs, displayRoot: displayRoot) { queue.push($0) }
-                queue.finish()
-                // The walking thread then helps with the parsing.
-            }
-            while let (index, file) = queue.pop() {
-                buckets[worker].items.append((index, file.path, visit(file)))
-            }
+        var paths: [String] = []
+        var results: [T] = []
+        let missing = walk(inputs, displayRoot: displayRoot, visit: { visit(Self.load($0)) }) { path, result in
+            paths.append(path)
+            results.append(result)
         }
-        var all = buckets.flatMap(\.items)
-        all.sort { $0.0 < $1.0 }
-        var paths = all.map(\.1)
-        var results = all.map(\.2)
         if !Self.isSorted(paths) {
             let order = paths.indices.sorted { PathText.less(paths[$0], paths[$1]) }
-            paths = order.map { paths[$0] }
-            results = order.map { results[$0] }
             var keep: [Int] = []
-            for i in paths.indices where keep.last.map({ paths[$0] != paths[i] }) ?? true { keep.append(i) }
+            for i in order where keep.last.map({ paths[$0] != paths[i] }) ?? true { keep.append(i) }
             paths = keep.map { paths[$0] }
             results = keep.map { results[$0] }
         }
-        return Mapped(paths: paths, results: results, missing: missing.value)
+        return Mapped(paths: paths, results: results, missing: missing)
+    }
+
+    /// How many walked files may wait for a worker before the walking thread stops walking
+    /// and helps: the walk never runs far ahead, so a huge tree is never held in memory.
+    static let walkAhead = 512
+
+    /// Walks `inputs` and visits the files on the workers while the walk is still going (the
+    /// walking thread helps whenever it is ahead), handing each result to `emit` in walk order
+    /// (sorted by path within one input), one call at a time. Nothing is kept: memory holds
+    /// only the files in flight. Returns the inputs that do not exist.
+    public func walk<T: Sendable>(
+        _ inputs: [String], displayRoot: String?, visit: @Sendable (WalkedFile) -> T,
+        emit: (_ path: String, _ result: T) -> Void
+    ) -> [String] {
+        withoutActuallyEscaping(emit) { emit in
+            let queue = WorkQueue()
+            let results = InOrder<T>(emit: emit)
+            let missing = MissingBox()
+            DispatchQueue.concurrentPerform(iterations: workers) { worker in
+                func work(_ index: Int, _ file: WalkedFile) { results.deliver(index, file.path, visit(file)) }
+                if worker == 0 {
+                    missing.value = FileWalker().walk(inputs, displayRoot: displayRoot) { file in
+                        queue.push(file)
+                        while queue.backlog > Self.walkAhead, let (index, next) = queue.pop() { work(index, next) }
+                    }
+                    queue.finish()
+                }
+                while let (index, file) = queue.pop() { work(index, file) }
+            }
+            return missing.value
+        }
     }
 }
 
@@ -246,9 +256,11 @@ extension Workspace {
 private final class WorkQueue: @unchecked Sendable {
     private var mutex = pthread_mutex_t()
     private var condition = pthread_cond_t()
-    /// Each record is released once a worker has taken it.
-    private var items: [WalkedFile?] = []
-    private var next = 0
+    /// Files not yet taken: `items[head...]`; the taken prefix is dropped now and then.
+    private var items: [WalkedFile] = []
+    private var head = 0
+    /// How many files were taken before `items[0]`.
+    private var base = 0
     private var done = false
 
     init() {
@@ -263,6 +275,11 @@ private final class WorkQueue: @unchecked Sendable {
 
     func push(_ file: WalkedFile) {
         pthread_mutex_lock(&mutex)
+        if head >= 256 && head * 2 >= items.count {
+            items.removeFirst(head)
+            base += head
+            head = 0
+        }
         items.append(file)
         pthread_cond_signal(&condition)
         pthread_mutex_unlock(&mutex)
@@ -275,21 +292,55 @@ private final class WorkQueue: @unchecked Sendable {
         pthread_mutex_unlock(&mutex)
     }
 
+    /// Files found but not yet taken.
+    var backlog: Int {
+        pthread_mutex_lock(&mutex)
+        defer { pthread_mutex_unlock(&mutex) }
+        return items.count - head
+    }
+
     /// The next file and its walk index; nil once the walk is over and every file is taken.
     func pop() -> (Int, WalkedFile)? {
         pthread_mutex_lock(&mutex)
         defer { pthread_mutex_unlock(&mutex) }
-        while next >= items.count && !done { pthread_cond_wait(&condition, &mutex) }
-        guard next < items.count, let file = items[next] else { return nil }
-        items[next] = nil
-        next += 1
-        return (next - 1, file)
+        while head >= items.count && !done { pthread_cond_wait(&condition, &mutex) }
+        guard head < items.count else { return nil }
+        let file = items[head]
+        head += 1
+        return (base + head - 1, file)
     }
 }
 
-/// One worker's results; only that worker appends.
-private final class ResultBucket<T: Sendable>: @unchecked Sendable {
-    var items: [(Int, String, T)] = []
+/// Hands results to `emit` in walk order as they complete: a result that finishes early waits
+/// (only as long as the files before it are in flight), then goes out with its predecessors.
+private final class InOrder<T>: @unchecked Sendable {
+    private var mutex = pthread_mutex_t()
+    private var next = 0
+    private var waiting: [Int: (String, T)] = [:]
+    /// Called under the mutex, so one call at a time.
+    private let emit: (String, T) -> Void
+
+    init(emit: @escaping (String, T) -> Void) {
+        self.emit = emit
+        pthread_mutex_init(&mutex, nil)
+    }
+
+    deinit { pthread_mutex_destroy(&mutex) }
+
+    func deliver(_ index: Int, _ path: String, _ result: T) {
+        pthread_mutex_lock(&mutex)
+        defer { pthread_mutex_unlock(&mutex) }
+        guard index == next else {
+            waiting[index] = (path, result)
+            return
+        }
+        emit(path, result)
+        next += 1
+        while let (p, r) = waiting.removeValue(forKey: next) {
+            emit(p, r)
+            next += 1
+        }
+    }
 }
 
 /// The walker's list of missing inputs.

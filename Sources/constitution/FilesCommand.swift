@@ -39,14 +39,12 @@ struct FilesCommand: ParsableCommand {
         // One folder given: paths are shown relative to it; files are shown as given.
         let root: String? = inputs.count == 1 && ConstitutionStore.isDirectory(inputs[0]) ? inputs[0] : nil
         do {
-            let outcome = try FilesListing.run(
-                inputs: inputs, displayRoot: root, workers: global.jobs ?? Workspace.defaultWorkers)
-            switch format {
-            case .text: print(outcome.report.text(style: global.style), terminator: "")
-            case .json: print(outcome.report.json(), terminator: "")
-            }
-            if outcome.status == .noInput { printError("constitution: no files matched \(inputs.joined(separator: " "))") }
-            throw ExitCode(outcome.status.rawValue)
+            let output = StandardOutput()
+            let status = try FilesListing.run(
+                inputs: inputs, displayRoot: root, workers: global.jobs ?? Workspace.defaultWorkers,
+                format: format == .json ? .json : .text(global.style), sink: output.write)
+            if status == .noInput { printError("constitution: no files matched \(inputs.joined(separator: " "))") }
+            throw ExitCode(status.rawValue)
         } catch let error as InputError {
             printError("constitution: error: \(error)")
             throw ExitCode(ExitStatus.usage.rawValue)

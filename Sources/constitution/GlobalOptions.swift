@@ -36,11 +36,22 @@ struct GlobalOptions: ParsableArguments {
 func printError(_ text: String) {
     var text = text
     if !text.hasSuffix("\n") { text += "\n" }
-    var bytes = Array(text.utf8)
+    writeAll(STDERR_FILENO, Array(text.utf8))
+}
+
+/// Writes every byte to `fd` (retrying short writes; gives up on an error such as a closed pipe).
+func writeAll(_ fd: Int32, _ bytes: [UInt8]) {
     var written = 0
     while written < bytes.count {
-        let n = bytes.withUnsafeMutableBytes { write(STDERR_FILENO, $0.baseAddress! + written, $0.count - written) }
+        let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + written, $0.count - written) }
+        if n < 0 && errno == EINTR { continue }
         if n <= 0 { break }
         written += n
     }
+}
+
+/// Standard output for listings written as they are produced (unbuffered: callers write
+/// chunks). Use it instead of `print` for a whole command's output, not mixed with it.
+struct StandardOutput {
+    func write(_ bytes: [UInt8]) { writeAll(STDOUT_FILENO, bytes) }
 }
