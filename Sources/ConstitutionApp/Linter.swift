@@ -134,7 +134,7 @@ public enum Linter {
         var phase1: [Finding] = []
         var errors: [Diagnostic] = []
         var candidates: [(Int, RepoIndex.Candidate)] = []
-        var pending: [PendingSubject] = []
+        var pending = PendingStore()
         var sourceLines: [String: String] = [:]
         var inlineWaivers: [String: [Waiver]] = [:]
         var counts = [Int](repeating: 0, count: bound.count)
@@ -163,7 +163,7 @@ public enum Linter {
             guard row.target else { return }
             checkedCount += 1
             phase1 += row.evaluation.findings
-            pending += row.evaluation.pending
+            pending.append(contentsOf: row.evaluation.pending)
             if let e = row.error { errors.append(e) }
             for (k, v) in row.lines { sourceLines[k] = v }
             if !row.waivers.isEmpty { inlineWaivers[row.waivers[0].path] = row.waivers }

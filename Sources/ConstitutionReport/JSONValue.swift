@@ -45,7 +45,7 @@ public enum JSONValue: Sendable, Hashable {
         return String(decoding: out, as: UTF8.self)
     }
 
-    private func write(into out: inout [UInt8], pretty: Bool, indent: Int) {
+    func write(into out: inout [UInt8], pretty: Bool, indent: Int) {
         switch self {
         case .null: out.append(contentsOf: "null".utf8)
         case .bool(let b): out.append(contentsOf: (b ? "true" : "false").utf8)
@@ -78,7 +78,44 @@ public enum JSONValue: Sendable, Hashable {
         }
     }
 
-    private static func newline(_ level: Int, into out: inout [UInt8]) {
+    /// Writes a two-space indented array whose elements are made one at a time, so a long
+    /// list (thousands of findings) is never held as a tree; the same bytes as
+    /// `.array(items.map(element))` written at `indent`.
+    static func writePrettyArray<C: Collection>(
+        _ items: C, indent: Int, into out: inout [UInt8], _ element: (C.Element) -> JSONValue
+    ) {
+        if items.isEmpty { out.append(contentsOf: "[]".utf8); return }
+        out.append(UInt8(ascii: "["))
+        var first = true
+        for item in items {
+            if !first { out.append(UInt8(ascii: ",")) }
+            first = false
+            newline(indent + 1, into: &out)
+            element(item).write(into: &out, pretty: true, indent: indent + 1)
+        }
+        newline(indent, into: &out)
+        out.append(UInt8(ascii: "]"))
+    }
+
+    /// Writes a two-space indented object whose member values write themselves (given the
+    /// output and their indent); the same bytes as the equivalent `.object` at `indent`.
+    static func writePrettyObject(
+        _ members: [(String, (inout [UInt8], Int) -> Void)], indent: Int, into out: inout [UInt8]
+    ) {
+        if members.isEmpty { out.append(contentsOf: "{}".utf8); return }
+        out.append(UInt8(ascii: "{"))
+        for (i, (key, value)) in members.enumerated() {
+            if i > 0 { out.append(UInt8(ascii: ",")) }
+            newline(indent + 1, into: &out)
+            escape(key, into: &out)
+            out.append(contentsOf: ": ".utf8)
+            value(&out, indent + 1)
+        }
+        newline(indent, into: &out)
+        out.append(UInt8(ascii: "}"))
+    }
+
+    static func newline(_ level: Int, into out: inout [UInt8]) {
         out.append(0x0A)
         for _ in 0..<(2 * level) { out.append(0x20) }
     }

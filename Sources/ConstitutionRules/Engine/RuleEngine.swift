@@ -209,12 +209,24 @@ public struct RuleEngine: Sendable {
 
     /// Phase 2: cross-document rules over the pending subjects.
     public func evaluate(pending: [PendingSubject], index: RepoIndex) -> [Finding] {
+        var store = PendingStore()
+        store.append(contentsOf: pending)
+        return evaluate(pending: store, index: index)
+    }
+
+    /// Phase 2 over a whole tree's pending subjects.
+    public func evaluate(pending: PendingStore, index: RepoIndex) -> [Finding] {
         let cache = SomeCache()
-        return pending.compactMap { p in
-            Self.check(
+        var out: [Finding] = []
+        pending.forEach { p in
+            if let f = Self.check(
                 rules[p.rule], subject: p.subject, anchor: p.anchor, file: p.file, index: index, someCache: cache,
                 projected: p.projected, phase1Trigger: p.trigger)
+            {
+                out.append(f)
+            }
         }
+        return out
     }
 
     /// Builds the index from phase-1 results.
