@@ -15,7 +15,8 @@ struct RulesCommand: ParsableCommand {
     }
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "One line per rule: id, severity, source incident, message.")
+        static let configuration = CommandConfiguration(
+            commandName: "list", abstract: "One line per rule: id, severity, source incident, message.")
         @OptionGroup var whereTo: Where
         @OptionGroup var global: GlobalOptions
 
@@ -30,7 +31,7 @@ struct RulesCommand: ParsableCommand {
     }
 
     struct Explain: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Everything about one rule.")
+        static let configuration = CommandConfiguration(commandName: "explain", abstract: "Everything about one rule.")
         @Argument(help: "The rule id, e.g. k3s-servicelb-disabled.")
         var id: String
         @OptionGroup var whereTo: Where

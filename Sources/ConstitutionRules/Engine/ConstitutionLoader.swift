@@ -1,4 +1,5 @@
 import ConstitutionCore
+import ConstitutionWorkspace
 import ConstitutionYAML
 
 /// The text of one constitution file: its display path and bytes.
@@ -56,8 +57,14 @@ public struct Constitution: Sendable {
         var diagnostics: [Diagnostic] = []
         var incidents: [Incident] = []
         var queryID = 0
-        for file in incidentFiles.sorted(by: { PathText.less($0.path, $1.path) }) {
-            let yaml = YAMLParser.parse(path: file.path, source: file.bytes)
+        let incidentFiles = incidentFiles.sorted(by: { PathText.less($0.path, $1.path) })
+        let ruleFiles = ruleFiles.sorted(by: { PathText.less($0.path, $1.path) })
+        // Parsing is most of the work and each file is independent: all cores parse, then the
+        // files are decoded in order (query ids are numbered across files).
+        let all = incidentFiles + ruleFiles
+        let parsed = Parallel.map(count: all.count, workers: Workspace.defaultWorkers) { YAMLParser.parse(path: all[$0].path, source: all[$0].bytes) }
+        for (i, file) in incidentFiles.enumerated() {
+            let yaml = parsed[i]
             let (incident, diags, next) = IncidentDecoder.decode(yaml, path: file.path, firstQueryID: queryID, constraints: !knownFresh)
             queryID = next
             diagnostics += diags + yaml.diagnostics
@@ -78,7 +85,7 @@ public struct Constitution: Sendable {
         var stale: [String] = []
         var seenGenerated: Set<String> = []
         var stampedFiles: Set<String> = []
-        for file in ruleFiles.sorted(by: { PathText.less($0.path, $1.path) }) {
+        for (i, file) in ruleFiles.enumerated() {
             let text = String(decoding: file.bytes, as: UTF8.self)
             let isGenerated = text.hasPrefix(generatedMarker)
             if isGenerated { stampedFiles.insert(file.path) }
@@ -90,7 +97,7 @@ public struct Constitution: Sendable {
                     stale.append("\(file.path) was generated from a constraint that no longer exists")
                 }
             }
-            let yaml = YAMLParser.parse(path: file.path, source: file.bytes)
+            let yaml = parsed[incidentFiles.count + i]
             diagnostics += yaml.diagnostics
             if let e = yaml.error {
                 diagnostics.append(Diagnostic(path: file.path, location: e.location, severity: .error, message: e.message))

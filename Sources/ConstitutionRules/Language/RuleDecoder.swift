@@ -241,7 +241,7 @@ public struct RuleDecoder {
             reader.error("'path' belongs inside all/any/none: {path: …, <condition>}", at: keyNode.location)
             return nil
         default:
-            if let sug = SchemaReader.suggest(key, from: Self.operatorKeys), !key.contains("."), !key.contains("["),
+            if !key.contains("."), !key.contains("["), let sug = SchemaReader.suggest(key, from: Self.operatorKeys),
                 SchemaReader.editDistance(key, sug) <= (key.count >= 6 ? 2 : 1)
             {
                 reader.warning("'\(key)' is read as a path; did you mean the operator '\(sug)'?", at: keyNode.location)

@@ -97,17 +97,25 @@ public struct SchemaReader {
 
     /// The closest known key within edit distance 2 (or a third of the word), if any.
     public static func suggest(_ word: String, from candidates: [String]) -> String? {
+        let w = Array(word.lowercased().unicodeScalars)
+        let limit = max(2, word.count / 3)
         var best: (String, Int)?
         for c in candidates {
-            let d = editDistance(word.lowercased(), c.lowercased())
-            if d <= max(2, word.count / 3), best.map({ d < $0.1 }) ?? true { best = (c, d) }
+            let y = Array(c.lowercased().unicodeScalars)
+            // The distance is at least the difference in length: most candidates stop here.
+            guard abs(w.count - y.count) <= limit else { continue }
+            let d = editDistance(w, y)
+            if d <= limit, best.map({ d < $0.1 }) ?? true { best = (c, d) }
         }
         return best?.0
     }
 
     /// Levenshtein distance.
     public static func editDistance(_ a: String, _ b: String) -> Int {
-        let x = Array(a.unicodeScalars), y = Array(b.unicodeScalars)
+        editDistance(Array(a.unicodeScalars), Array(b.unicodeScalars))
+    }
+
+    static func editDistance(_ x: [Unicode.Scalar], _ y: [Unicode.Scalar]) -> Int {
         if x.isEmpty { return y.count }
         if y.isEmpty { return x.count }
         var previous = Array(0...y.count)
