@@ -137,6 +137,27 @@ struct FileWalkerTests {
         }
     }
 
+    @Test func roleFoldersAreFoundWithCharacterSegments() {
+        #expect(FileWalker.parentIsRoles("roles/web"))
+        #expect(FileWalker.parentIsRoles("x/roles/web"))
+        #expect(!FileWalker.parentIsRoles("roles"))
+        #expect(!FileWalker.parentIsRoles("xroles/web"))
+        #expect(FileWalker.parentIsRoles("é/roles/wéb"))
+        // A name starting with a combining mark joins the `/` before it into one Character, so
+        // `roles/\u{301}web` is a single segment, as `split(separator: "/")` has always seen it.
+        #expect(!FileWalker.parentIsRoles("roles/\u{301}web"))
+        let root = TestSupport.makeTemporaryDirectory()
+        defer { TestSupport.remove(root) }
+        mkdir(root + "/roles", 0o755)  // TestSupport splits by Characters too: `roles/\u{301}web` is one part
+        TestSupport.write(
+            ["roles/wéb/templates/a.yaml": "a: 1\n", "roles/\u{301}web/templates/b.yaml": "b: 1\n", "tmp/.git/c.yaml": "c: 1\n"],
+            under: root)
+        let files = FileWalker().walk([root], displayRoot: root).files
+        #expect(files.map(\.path) == ["roles/wéb/templates/a.yaml", "roles/\u{301}web/templates/b.yaml"])
+        #expect(files.map(\.inTemplateFolder) == [true, false])
+        #expect(files.map(\.roleFolder) == ["templates", nil])
+    }
+
     @Test func singleFileInputsAndDisplayPaths() {
         let root = TestSupport.makeTemporaryDirectory()
         defer { TestSupport.remove(root) }
