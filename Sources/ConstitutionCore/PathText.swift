@@ -139,6 +139,20 @@ public enum PathText {
         return equals(bytes.suffix(literal.utf8CodeUnitCount), literal)
     }
 
+    /// Whether `bytes`, ASCII-lowercased, start with `lowercaseLiteral`.
+    @inlinable
+    public static func hasPrefixLowercased(_ bytes: Slice<UnsafeBufferPointer<UInt8>>, _ lowercaseLiteral: StaticString) -> Bool {
+        guard bytes.count >= lowercaseLiteral.utf8CodeUnitCount else { return false }
+        return equalsLowercased(bytes.prefix(lowercaseLiteral.utf8CodeUnitCount), lowercaseLiteral)
+    }
+
+    /// Whether `bytes`, ASCII-lowercased, end with `lowercaseLiteral`.
+    @inlinable
+    public static func hasSuffixLowercased(_ bytes: Slice<UnsafeBufferPointer<UInt8>>, _ lowercaseLiteral: StaticString) -> Bool {
+        guard bytes.count >= lowercaseLiteral.utf8CodeUnitCount else { return false }
+        return equalsLowercased(bytes.suffix(lowercaseLiteral.utf8CodeUnitCount), lowercaseLiteral)
+    }
+
     /// Whether every byte is ASCII (then Character-based and byte-based string operations agree,
     /// except for `\r\n`, which no path helper splits on).
     @inlinable
@@ -155,6 +169,15 @@ public enum PathText {
             withBytes(b) { y in
                 let n = min(x.count, y.count)
                 var i = 0
+                // Paths in one listing share long prefixes: skip equal 8-byte words first.
+                if n >= 8, let xBase = x.baseAddress, let yBase = y.baseAddress {
+                    let px = UnsafeRawPointer(xBase), py = UnsafeRawPointer(yBase)
+                    while i + 8 <= n,
+                        px.loadUnaligned(fromByteOffset: i, as: UInt64.self) == py.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+                    {
+                        i += 8
+                    }
+                }
                 while i < n {
                     let p = x[i], q = y[i]
                     if p != q {

@@ -222,7 +222,7 @@ private struct WalkState {
 
     /// Reads a folder's entries, sorted by name; nil with an error text when it cannot be read.
     static func list(_ full: String) -> ([DirEntry], String?) {
-        guard let dir = opendir(full) else { return ([], FileWalker.errnoText(errno)) }
+        guard let dir = full.withCString({ opendir($0) }) else { return ([], FileWalker.errnoText(errno)) }
         defer { closedir(dir) }
         var entries: [DirEntry] = []
         while let entry = readdir(dir) {
