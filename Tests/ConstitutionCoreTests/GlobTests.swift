@@ -61,6 +61,9 @@ struct GlobTests {
         #expect(PathText.lastSegment("x") == "x")
         #expect(PathText.segments("") == [])
         #expect(PathText.segments("é/ü//z/") == ["é", "ü", "z"])
+        for path in ["", "/", "a", "/a//b/", "é/\u{301}x/y", "a-long-folder-name-beyond-small-strings/x"] {
+            #expect(Glob.split(path) == PathText.segments(path).map { Array($0.utf8) }, "\(path)")
+        }
         #expect(PathText.less("a", "a/b") && PathText.less("a/b", "ab") && !PathText.less("ab", "ab"))
     }
 }
