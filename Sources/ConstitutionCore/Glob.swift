@@ -37,7 +37,17 @@ public struct Glob: Sendable, Hashable, CustomStringConvertible {
 
     /// A path's segments as bytes (for matching one path against many globs).
     public static func split(_ path: String) -> [[UInt8]] {
-        PathText.segments(path).map { Array($0.utf8) }
+        // Straight from the bytes (the segments of ``PathText/segments(_:)``, without making
+        // Substrings first).
+        PathText.withBytes(path) { bytes in
+            var parts: [[UInt8]] = []
+            var start = 0
+            for i in 0...bytes.count where i == bytes.count || bytes[i] == UInt8(ascii: "/") {
+                if start != i { parts.append(Array(UnsafeBufferPointer(rebasing: bytes[start..<i]))) }
+                start = i + 1
+            }
+            return parts
+        }
     }
 
     /// Whether the path's segments match.

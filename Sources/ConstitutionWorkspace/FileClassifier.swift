@@ -26,12 +26,44 @@ public enum FileClassifier {
     /// The lowercase extension of the last path segment (`""` when none).
     public static func fileExtension(_ path: String) -> String { PathText.fileExtension(path) }
 
+    /// What a file's extension says, as far as the classifier cares.
+    enum ExtensionClass {
+        /// One of ``yamlExtensions``.
+        case yaml
+        /// One of ``templateExtensions``.
+        case template
+        /// Anything else, or no extension.
+        case other
+    }
+
+    /// The class of the path's extension, compared case-insensitively in place (the same answer
+    /// as looking ``fileExtension(_:)`` up in ``yamlExtensions`` and ``templateExtensions``,
+    /// without building the lowercase string and hashing it).
+    static func extensionClass(_ path: String) -> ExtensionClass {
+        PathText.withBytes(path) { bytes in
+            guard let range = PathText.extensionRange(bytes) else { return .other }
+            let ext = bytes[range]
+            if PathText.equalsLowercased(ext, "yaml") || PathText.equalsLowercased(ext, "yml") { return .yaml }
+            if PathText.equalsLowercased(ext, "j2") || PathText.equalsLowercased(ext, "jinja")
+                || PathText.equalsLowercased(ext, "jinja2") || PathText.equalsLowercased(ext, "tpl")
+                || PathText.equalsLowercased(ext, "gotmpl")
+            {
+                return .template
+            }
+            return .other
+        }
+    }
+
     /// The kind decided before parsing, from the path alone; `nil` means "parse, then decide".
     public static func kindBeforeParsing(_ file: WalkedFile, head: ArraySlice<UInt8>) -> FileKind? {
-        let ext = fileExtension(file.path)
-        if file.inTemplateFolder || templateExtensions.contains(ext) { return .template }
+        kindBeforeParsing(file, extension: extensionClass(file.path), head: head)
+    }
+
+    /// ``kindBeforeParsing(_:head:)`` with the extension's class already known.
+    static func kindBeforeParsing(_ file: WalkedFile, extension ext: ExtensionClass, head: ArraySlice<UInt8>) -> FileKind? {
+        if file.inTemplateFolder || ext == .template { return .template }
         if hasNUL(head) { return .binary }
-        if yamlExtensions.contains(ext) { return nil }
+        if ext == .yaml { return nil }
         return isCloudConfig(head) ? nil : .text
     }
 
@@ -43,7 +75,56 @@ public enum FileClassifier {
     }
 
     /// Whether the text starts with `#cloud-config`, optionally after `## template: jinja`.
+    ///
+    /// Lines are cut as they always were (CR or LF within the first 200 bytes of a line, or the
+    /// rest of a text of at most 201 bytes without one) and compared as Characters; the bytes
+    /// decide unless a non-ASCII byte follows a matched prefix (then a combining mark could make
+    /// the prefix's last Character a different one), where the Character comparison runs.
     public static func isCloudConfig(_ bytes: ArraySlice<UInt8>) -> Bool {
+        let decided: Bool? = bytes.withUnsafeBufferPointer { b in
+            var start = 0
+            if b.count >= 3, b[0] == 0xEF, b[1] == 0xBB, b[2] == 0xBF { start = 3 }
+            guard let (first, next) = firstLine(b, from: start) else { return false }
+            switch startsWithCharacters(b[first], "## template:") {
+            case nil: return nil
+            case false?: return startsWithCharacters(b[first], "#cloud-config")
+            case true?:
+                guard let (second, _) = firstLine(b, from: next) else { return false }
+                return startsWithCharacters(b[second], "#cloud-config")
+            }
+        }
+        return decided ?? isCloudConfigByCharacters(bytes)
+    }
+
+    /// The line starting at `start` as ``firstLines(_:count:)`` cuts it, and where the next one
+    /// starts; nil when it cuts none there.
+    private static func firstLine(_ b: UnsafeBufferPointer<UInt8>, from start: Int) -> (Range<Int>, Int)? {
+        let scanEnd = min(b.count, start + 201)
+        var i = start
+        while i < scanEnd {
+            let byte = b[i]
+            if byte == 0x0A || byte == 0x0D {
+                let next = byte == 0x0D && i + 1 < b.count && b[i + 1] == 0x0A ? i + 2 : i + 1
+                return (start..<i, next)
+            }
+            i += 1
+        }
+        // No line break: the rest is a line only when the scan reached the end.
+        guard start < b.count, b.count - start <= 201 else { return nil }
+        return (start..<b.count, b.count)
+    }
+
+    /// Whether the line, decoded, starts with the ASCII `prefix` as Characters; nil when the
+    /// bytes cannot tell (the prefix matches and a non-ASCII byte follows it).
+    private static func startsWithCharacters(_ line: Slice<UnsafeBufferPointer<UInt8>>, _ prefix: StaticString) -> Bool? {
+        guard PathText.hasPrefix(line, prefix) else { return false }
+        let after = line.startIndex + prefix.utf8CodeUnitCount
+        if after == line.endIndex || line[after] < 0x80 { return true }
+        return nil
+    }
+
+    /// ``isCloudConfig(_:)`` on decoded Strings, for the cases bytes cannot decide.
+    static func isCloudConfigByCharacters(_ bytes: ArraySlice<UInt8>) -> Bool {
         var lines = firstLines(bytes, count: 2)
         guard !lines.isEmpty else { return false }
         if lines[0].hasPrefix("## template:") { lines.removeFirst() }
@@ -71,15 +152,101 @@ public enum FileClassifier {
         return out
     }
 
+    /// What the path says about a parsed YAML file, gathered in one pass over its bytes.
+    struct PathFacts {
+        /// A folder `workflows` right under `.gitea`, `.github` or `.forgejo`.
+        var inWorkflowFolder = false
+        /// A folder `group_vars` or `host_vars`.
+        var inVarsFolder = false
+        /// A folder `tasks` or `handlers`.
+        var inTasksFolder = false
+        /// A folder `inventory` or `inventories`.
+        var inInventoryFolder = false
+        /// The name (last segment), lowercased, is a Compose file name (``isComposeName(_:)``).
+        var isComposeName = false
+        /// The name, lowercased, starts with `hosts.` or `inventory.`.
+        var isInventoryName = false
+
+        /// No facts yet.
+        private init() {}
+
+        /// Splits `path` on `/` (empty segments dropped) as ``PathText/segments(_:)`` does; every
+        /// segment but the last is a folder. Folder names are compared by bytes, which equals
+        /// String comparison here since no non-ASCII text is canonically equivalent to these
+        /// names. The name is lowercased by bytes when it is ASCII, else by `lowercased()`.
+        init(_ path: String) {
+            var facts = PathFacts()
+            let asciiName: Bool = PathText.withBytes(path) { bytes in
+                var previousFolder: Range<Int>?
+                var last: Range<Int>?
+                var start = 0
+                while start < bytes.count {
+                    let end = Self.nextSlash(bytes, from: start)
+                    if start != end {
+                        if let folder = last {
+                            facts.noteFolder(bytes[folder], after: previousFolder.map { bytes[$0] })
+                            previousFolder = folder
+                        }
+                        last = start..<end
+                    }
+                    start = end + 1
+                }
+                guard let last else { return true }  // no name: "" matches no name rule
+                let name = bytes[last]
+                guard PathText.isASCII(name) else { return false }
+                let composeExtension =
+                    PathText.hasSuffixLowercased(name, ".yaml") || PathText.hasSuffixLowercased(name, ".yml")
+                facts.isComposeName =
+                    composeExtension
+                    && (PathText.hasPrefixLowercased(name, "docker-compose") || PathText.equalsLowercased(name, "compose.yaml")
+                        || PathText.equalsLowercased(name, "compose.yml") || PathText.hasPrefixLowercased(name, "compose."))
+                facts.isInventoryName =
+                    PathText.hasPrefixLowercased(name, "hosts.") || PathText.hasPrefixLowercased(name, "inventory.")
+                return true
+            }
+            if !asciiName {
+                let lowerName = (PathText.segments(path).last ?? "").lowercased()
+                facts.isComposeName = FileClassifier.isComposeName(lowerName)
+                facts.isInventoryName = lowerName.hasPrefix("hosts.") || lowerName.hasPrefix("inventory.")
+            }
+            self = facts
+        }
+
+        /// The offset of the first `/` at or after `start`, or `bytes.count`.
+        private static func nextSlash(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
+            guard let hit = memchr(bytes.baseAddress! + start, Int32(UInt8(ascii: "/")), bytes.count - start) else {
+                return bytes.count
+            }
+            return bytes.baseAddress!.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+        }
+
+        private mutating func noteFolder(_ folder: Slice<UnsafeBufferPointer<UInt8>>, after previous: Slice<UnsafeBufferPointer<UInt8>>?) {
+            switch folder.count {
+            case 5: if PathText.equals(folder, "tasks") { inTasksFolder = true }
+            case 8: if PathText.equals(folder, "handlers") { inTasksFolder = true }
+            case 9:
+                if PathText.equals(folder, "host_vars") { inVarsFolder = true }
+                if PathText.equals(folder, "inventory") { inInventoryFolder = true }
+                if PathText.equals(folder, "workflows"), let previous,
+                    PathText.equals(previous, ".gitea") || PathText.equals(previous, ".github")
+                        || PathText.equals(previous, ".forgejo")
+                {
+                    inWorkflowFolder = true
+                }
+            case 10: if PathText.equals(folder, "group_vars") { inVarsFolder = true }
+            case 11: if PathText.equals(folder, "inventories") { inInventoryFolder = true }
+            default: break
+            }
+        }
+    }
+
     /// The kind of a parsed YAML file.
     public static func kind(of file: WalkedFile, yaml: YAMLFile) -> FileKind {
-        let segments = PathText.segments(file.path)
-        let folders = segments.dropLast()
-        let lowerName = (segments.last ?? "").lowercased()
-        if hasWorkflowFolder(folders) { return .workflow }
-        if isComposeName(lowerName) { return .compose }
+        let path = PathFacts(file.path)
+        if path.inWorkflowFolder { return .workflow }
+        if path.isComposeName { return .compose }
         if isCloudConfig(yaml.source[...]) { return .cloudInit }
-        if folders.contains("group_vars") || folders.contains("host_vars") { return .ansibleVars }
+        if path.inVarsFolder { return .ansibleVars }
         if let role = file.roleFolder, role == "defaults" || role == "vars" { return .ansibleVars }
         let docs = yaml.documents
         if docs.contains(where: { KubernetesObject.isKubernetes($0) }) { return .kubernetes }
@@ -88,16 +255,14 @@ public enum FileClassifier {
             if items.contains(where: { $0["hosts"] != nil || $0["import_playbook"] != nil || $0["ansible.builtin.import_playbook"] != nil }) {
                 return .ansiblePlaybook
             }
-            if folders.contains("tasks") || folders.contains("handlers") || items.contains(where: looksLikeTask) {
+            if path.inTasksFolder || items.contains(where: looksLikeTask) {
                 return .ansibleTasks
             }
-        } else if folders.contains("tasks") || folders.contains("handlers"), file.roleFolder != nil, docs.allSatisfy({ $0.isNull }) {
+        } else if path.inTasksFolder, file.roleFolder != nil, docs.allSatisfy({ $0.isNull }) {
             return .ansibleTasks
         }
         if let first = docs.first, first.kind == .mapping {
-            if folders.contains("inventory") || folders.contains("inventories")
-                || lowerName.hasPrefix("hosts.") || lowerName.hasPrefix("inventory.")
-            {
+            if path.inInventoryFolder || path.isInventoryName {
                 return .ansibleInventory
             }
             if let all = first["all"], all.kind == .mapping, all["hosts"] != nil || all["children"] != nil {
@@ -105,15 +270,6 @@ public enum FileClassifier {
             }
         }
         return .yaml
-    }
-
-    static func hasWorkflowFolder(_ folders: ArraySlice<Substring>) -> Bool {
-        var previous: Substring = ""
-        for folder in folders {
-            if folder == "workflows" && (previous == ".gitea" || previous == ".github" || previous == ".forgejo") { return true }
-            previous = folder
-        }
-        return false
     }
 
     static func isComposeName(_ name: String) -> Bool {

@@ -14,31 +14,30 @@ public enum FileReader {
 
     /// Reads the whole file (or its first `limit` bytes).
     public static func read(_ path: String, limit: Int = Int.max) -> Result<[UInt8], Failure> {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        let fd = path.withCString { open($0, O_RDONLY | O_CLOEXEC) }
         guard fd >= 0 else { return .failure(Failure(message: FileWalker.errnoText(errno))) }
         defer { close(fd) }
         var st = stat()
         guard fstat(fd, &st) == 0 else { return .failure(Failure(message: FileWalker.errnoText(errno))) }
         if st.st_mode & S_IFMT == S_IFDIR { return .failure(Failure(message: "cannot read: is a folder")) }
-        let expected = min(Int(st.st_size), limit)
-        var bytes = [UInt8](repeating: 0, count: max(expected, 0))
-        var total = 0
-        if expected > 0 {
-            let ok = bytes.withUnsafeMutableBytes { raw -> Bool in
-                while total < expected {
-                    let n = Glibc.read(fd, raw.baseAddress! + total, expected - total)
-                    if n < 0 {
-                        if errno == EINTR { continue }
-                        return false
-                    }
-                    if n == 0 { break }
-                    total += n
+        let expected = max(min(Int(st.st_size), limit), 0)
+        var readError: Int32 = 0
+        // Read straight into the array's storage: no zero-filling first.
+        var bytes = [UInt8](unsafeUninitializedCapacity: expected) { buffer, initialized in
+            var total = 0
+            while total < expected {
+                let n = Glibc.read(fd, buffer.baseAddress! + total, expected - total)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    readError = errno
+                    break
                 }
-                return true
+                if n == 0 { break }
+                total += n
             }
-            guard ok else { return .failure(Failure(message: FileWalker.errnoText(errno))) }
-            if total < expected { bytes.removeSubrange(total...) }
+            initialized = total
         }
+        guard readError == 0 else { return .failure(Failure(message: FileWalker.errnoText(readError))) }
         // Files whose size stat does not know (procfs, pipes) are read until EOF.
         if Int(st.st_size) == 0 && limit > 0 {
             var chunk = [UInt8](repeating: 0, count: 65536)

@@ -37,6 +37,10 @@ public struct WalkedFile: Sendable, Hashable {
 public struct FileWalker: Sendable {
     /// Folder names never entered.
     public static let skippedFolders: Set<String> = [".git", ".hg", ".svn"]
+    /// Whether `name` is one of ``skippedFolders`` (compared directly, without hashing).
+    static func isSkippedFolder(_ name: String) -> Bool {
+        name == ".git" || name == ".hg" || name == ".svn"
+    }
     /// The name of the ignore file.
     public static let ignoreFileName = ".constitutionignore"
 
@@ -154,6 +158,22 @@ public struct FileWalker: Sendable {
         return t >= 2 && parts[t - 2] == "roles"
     }
 
+    /// Whether the folder holding the walked folder `relative` (its second-last segment) is
+    /// named `roles`, with the segments `relative.split(separator: "/")` gives: by bytes when
+    /// the path is ASCII, by Characters otherwise (where a name starting with a combining mark
+    /// joins the `/` before it into one Character).
+    static func parentIsRoles(_ relative: String) -> Bool {
+        let byBytes: Bool? = PathText.withBytes(relative) { bytes in
+            guard PathText.isASCII(bytes[...]) else { return nil }
+            guard let lastSlash = bytes.lastIndex(of: UInt8(ascii: "/")) else { return false }
+            var start = lastSlash
+            while start > 0, bytes[start - 1] != UInt8(ascii: "/") { start -= 1 }
+            return PathText.equals(bytes[start..<lastSlash], "roles")
+        }
+        if let byBytes { return byBytes }
+        return (relative.split(separator: "/").dropLast().last.map(String.init) ?? "") == "roles"
+    }
+
     /// The role sub-folder (`tasks`, `defaults`…) of a path under `roles/NAME/`, if any.
     public static func roleFolderFromPath(_ path: String) -> String? {
         let parts = path.split(separator: "/").map(String.init)
@@ -189,7 +209,7 @@ private struct WalkState {
 
     func displayPath(_ relative: String) -> String {
         if rootDisplay == "." || rootDisplay.isEmpty { return relative }
-        return relative.isEmpty ? rootDisplay : rootDisplay + "/" + relative
+        return relative.isEmpty ? rootDisplay : PathText.join(rootDisplay, relative)
     }
 
     static func isIgnored(_ relative: String, isDirectory: Bool, rules: [GitIgnoreRule]) -> Bool {
@@ -202,31 +222,34 @@ private struct WalkState {
 
     /// Reads a folder's entries, sorted by name; nil with an error text when it cannot be read.
     static func list(_ full: String) -> ([DirEntry], String?) {
-        guard let dir = opendir(full) else { return ([], FileWalker.errnoText(errno)) }
+        guard let dir = full.withCString({ opendir($0) }) else { return ([], FileWalker.errnoText(errno)) }
         defer { closedir(dir) }
         var entries: [DirEntry] = []
         while let entry = readdir(dir) {
-            let name = withUnsafePointer(to: entry.pointee.d_name) {
-                $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
-            }
-            if name == "." || name == ".." { continue }
+            // The name is read in place: copying `d_name` out would copy its whole 256-byte array.
+            let name = (UnsafeRawPointer(entry) + nameOffset).assumingMemoryBound(to: UInt8.self)
+            if name[0] == UInt8(ascii: "."), name[1] == 0 || (name[1] == UInt8(ascii: ".") && name[2] == 0) { continue }
             let type = entry.pointee.d_type
             var isDir = type == UInt8(DT_DIR)
             let isLink = type == UInt8(DT_LNK)
             var error: String?
+            let nameText = String(cString: name)
             if isLink || type == UInt8(DT_UNKNOWN) {
                 var st = stat()
-                if stat(full + "/" + name, &st) == 0 {
+                if stat(PathText.join(full, nameText), &st) == 0 {
                     isDir = st.st_mode & S_IFMT == S_IFDIR
                 } else {
                     error = FileWalker.errnoText(errno)
                 }
             }
-            entries.append(DirEntry(name: name, isDirectory: isDir, isSymlink: isLink, error: error))
+            entries.append(DirEntry(name: nameText, isDirectory: isDir, isSymlink: isLink, error: error))
         }
         entries.sort { PathText.less($0.name, $1.name) }
         return (entries, nil)
     }
+
+    /// Where `d_name` sits in a `dirent`.
+    private static let nameOffset = MemoryLayout<dirent>.offset(of: \dirent.d_name)!
 
     /// The canonical path of `path` (symlinks resolved), or nil.
     static func realPath(_ path: String) -> String? {
@@ -247,21 +270,24 @@ private struct WalkState {
         }
         var context = context
         if entries.contains(where: { $0.name == FileWalker.ignoreFileName && !$0.isDirectory }),
-            let text = readSmallFile(full + "/" + FileWalker.ignoreFileName)
+            let text = readSmallFile(PathText.join(full, FileWalker.ignoreFileName))
         {
             context.ignoreRules += GitIgnoreRule.parse(text, base: relative)
         }
         let isChart = entries.contains { !$0.isDirectory && ($0.name == "Chart.yaml" || $0.name == "Chart.yml") }
-        let parentName = relative.split(separator: "/").dropLast().last.map(String.init) ?? ""
         let isRole =
-            parentName == "roles"
+            FileWalker.parentIsRoles(relative)
             || (entries.contains { $0.isDirectory && $0.name == "tasks" }
                 && entries.contains { $0.isDirectory && ($0.name == "meta" || $0.name == "defaults" || $0.name == "handlers") })
         for entry in entries {
-            let childRelative = relative.isEmpty ? entry.name : relative + "/" + entry.name
-            let childFull = full + "/" + entry.name
-            if entry.isDirectory && FileWalker.skippedFolders.contains(entry.name) { continue }
-            if Self.isIgnored(childRelative, isDirectory: entry.isDirectory, rules: context.ignoreRules) { continue }
+            if entry.isDirectory && FileWalker.isSkippedFolder(entry.name) { continue }
+            let childRelative = relative.isEmpty ? entry.name : PathText.join(relative, entry.name)
+            if !context.ignoreRules.isEmpty,
+                Self.isIgnored(childRelative, isDirectory: entry.isDirectory, rules: context.ignoreRules)
+            {
+                continue
+            }
+            let childFull = PathText.join(full, entry.name)
             if let error = entry.error {
                 sink(
                     WalkedFile(fullPath: childFull, path: displayPath(childRelative), inTemplateFolder: false, roleFolder: nil, walkError: error))
@@ -271,7 +297,7 @@ private struct WalkState {
                 var child = context
                 if entry.name == "templates" && (isChart || isRole) { child.inTemplateFolder = true }
                 if isRole { child.roleFolder = entry.name }
-                var childReal = realDir + "/" + entry.name
+                let childReal: String
                 if entry.isSymlink {
                     guard let target = Self.realPath(childFull) else { continue }
                     if target == realDir || realDir.hasPrefix(target + "/") || target == "/" {
@@ -282,6 +308,8 @@ private struct WalkState {
                         continue
                     }
                     childReal = target
+                } else {
+                    childReal = PathText.join(realDir, entry.name)
                 }
                 walkDirectory(full: childFull, relative: childRelative, context: child, realDir: childReal)
             } else {

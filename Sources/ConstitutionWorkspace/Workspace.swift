@@ -62,7 +62,7 @@ public struct LoadedFile: Sendable {
             guard let kind = document["kind"]?.scalar, document["apiVersion"] != nil else { continue }
             if !kinds.contains(kind) { kinds.append(kind) }
         }
-        return kinds.sorted(by: PathText.less)
+        return kinds.count < 2 ? kinds : kinds.sorted(by: PathText.less)
     }
 }
 
@@ -104,7 +104,8 @@ public struct Workspace: Sendable {
                 error: Diagnostic(path: file.path, location: .start, severity: .error, message: message), warnings: [])
         }
         if let walkError = file.walkError { return failed(walkError) }
-        if file.inTemplateFolder || FileClassifier.templateExtensions.contains(FileClassifier.fileExtension(file.path)) {
+        let ext = FileClassifier.extensionClass(file.path)
+        if file.inTemplateFolder || ext == .template {
             return LoadedFile(walked: file, kind: .template, yaml: nil, bytes: [], error: nil, warnings: [])
         }
         let bytes: [UInt8]
@@ -117,7 +118,7 @@ public struct Workspace: Sendable {
             }
         }
         let head = bytes.prefix(8192)
-        if let kind = FileClassifier.kindBeforeParsing(file, head: head) {
+        if let kind = FileClassifier.kindBeforeParsing(file, extension: ext, head: head) {
             return LoadedFile(
                 walked: file, kind: kind, yaml: nil, bytes: kind == .binary ? [] : bytes, error: nil, warnings: [])
         }

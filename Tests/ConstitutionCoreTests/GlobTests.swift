@@ -47,6 +47,25 @@ struct GlobTests {
         #expect(!PathText.less("b", "a"))
         #expect(PathText.less("é", "z") == false)
     }
+
+    @Test func pathTextBytesHelpers() {
+        #expect(PathText.join("a/b", "c") == "a/b/c")
+        #expect(PathText.join("", "c") == "/c")
+        #expect(PathText.join("/", "é🚀") == "//é🚀")
+        #expect(PathText.join("a-long-folder-name-beyond-small-strings", "x").utf8.count == 41)
+        #expect(PathText.fileExtension("a.b/c") == "")
+        #expect(PathText.fileExtension("a/b.") == "")
+        #expect(PathText.fileExtension("a/B.ÉYAML") == "Éyaml")
+        #expect(PathText.lastSegment("a/b/") == "")
+        #expect(PathText.lastSegment("a/bé") == "bé")
+        #expect(PathText.lastSegment("x") == "x")
+        #expect(PathText.segments("") == [])
+        #expect(PathText.segments("é/ü//z/") == ["é", "ü", "z"])
+        for path in ["", "/", "a", "/a//b/", "é/\u{301}x/y", "a-long-folder-name-beyond-small-strings/x"] {
+            #expect(Glob.split(path) == PathText.segments(path).map { Array($0.utf8) }, "\(path)")
+        }
+        #expect(PathText.less("a", "a/b") && PathText.less("a/b", "ab") && !PathText.less("ab", "ab"))
+    }
 }
 
 @Suite("Source text")

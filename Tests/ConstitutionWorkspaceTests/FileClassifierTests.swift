@@ -137,6 +137,27 @@ struct FileWalkerTests {
         }
     }
 
+    @Test func roleFoldersAreFoundWithCharacterSegments() {
+        #expect(FileWalker.parentIsRoles("roles/web"))
+        #expect(FileWalker.parentIsRoles("x/roles/web"))
+        #expect(!FileWalker.parentIsRoles("roles"))
+        #expect(!FileWalker.parentIsRoles("xroles/web"))
+        #expect(FileWalker.parentIsRoles("é/roles/wéb"))
+        // A name starting with a combining mark joins the `/` before it into one Character, so
+        // `roles/\u{301}web` is a single segment, as `split(separator: "/")` has always seen it.
+        #expect(!FileWalker.parentIsRoles("roles/\u{301}web"))
+        let root = TestSupport.makeTemporaryDirectory()
+        defer { TestSupport.remove(root) }
+        mkdir(root + "/roles", 0o755)  // TestSupport splits by Characters too: `roles/\u{301}web` is one part
+        TestSupport.write(
+            ["roles/wéb/templates/a.yaml": "a: 1\n", "roles/\u{301}web/templates/b.yaml": "b: 1\n", "tmp/.git/c.yaml": "c: 1\n"],
+            under: root)
+        let files = FileWalker().walk([root], displayRoot: root).files
+        #expect(files.map(\.path) == ["roles/wéb/templates/a.yaml", "roles/\u{301}web/templates/b.yaml"])
+        #expect(files.map(\.inTemplateFolder) == [true, false])
+        #expect(files.map(\.roleFolder) == ["templates", nil])
+    }
+
     @Test func singleFileInputsAndDisplayPaths() {
         let root = TestSupport.makeTemporaryDirectory()
         defer { TestSupport.remove(root) }
@@ -185,6 +206,83 @@ struct CorpusTests {
             "argoproj__argocd-example-apps/blue-green/templates/rollout.yaml",
         ] {
             #expect(templates.contains(path), "\(path) should be a template")
+        }
+    }
+}
+
+/// The byte-level classifier helpers give the answers of the String-based code they replaced,
+/// checked on generated paths and heads full of the awkward cases (combining marks after a
+/// prefix, CR/LF, BOMs, long lines, non-ASCII names).
+@Suite("Classification by bytes")
+struct ClassificationByBytesTests {
+    /// A small deterministic generator (no Foundation).
+    struct Generator {
+        var state: UInt64
+        mutating func next(_ bound: Int) -> Int {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int((state >> 33) % UInt64(bound))
+        }
+    }
+
+    @Test func cloudConfigMatchesTheCharacterComparison() {
+        let pieces: [[UInt8]] = [
+            Array("#cloud-config".utf8), Array("## template:".utf8), Array(" jinja".utf8), [0x0A], [0x0D], [0x0D, 0x0A],
+            Array("\u{301}".utf8), Array("\u{200D}".utf8), Array("é".utf8), [0xEF, 0xBB, 0xBF], [0xFF], Array("x".utf8),
+            Array(repeating: UInt8(ascii: "y"), count: 90), Array("#".utf8),
+        ]
+        var g = Generator(state: 42)
+        for _ in 0..<20_000 {
+            var bytes: [UInt8] = []
+            for _ in 0..<g.next(7) { bytes += pieces[g.next(pieces.count)] }
+            #expect(
+                FileClassifier.isCloudConfig(bytes[...]) == FileClassifier.isCloudConfigByCharacters(bytes[...]),
+                "\(bytes)")
+        }
+        #expect(FileClassifier.isCloudConfig(Array("## template: jinja\r\n#cloud-config\r\n".utf8)[...]))
+        #expect(!FileClassifier.isCloudConfig(Array("#cloud-config\u{301}\n".utf8)[...]))
+        #expect(FileClassifier.isCloudConfig(Array("#cloud-config é\n".utf8)[...]))
+    }
+
+    /// The folder and name rules of ``FileClassifier/kind(of:yaml:)`` as they were written on Strings.
+    static func referenceFacts(_ path: String) -> [Bool] {
+        let segments = PathText.segments(path)
+        let folders = segments.dropLast()
+        let lowerName = (segments.last ?? "").lowercased()
+        var workflow = false
+        var previous: Substring = ""
+        for folder in folders {
+            if folder == "workflows" && (previous == ".gitea" || previous == ".github" || previous == ".forgejo") { workflow = true }
+            previous = folder
+        }
+        return [
+            workflow, folders.contains("group_vars") || folders.contains("host_vars"),
+            folders.contains("tasks") || folders.contains("handlers"),
+            folders.contains("inventory") || folders.contains("inventories"), FileClassifier.isComposeName(lowerName),
+            lowerName.hasPrefix("hosts.") || lowerName.hasPrefix("inventory."),
+        ]
+    }
+
+    @Test func pathFactsMatchTheStringRules() {
+        let pieces = [
+            "/", "/", ".github", ".gitea", ".forgejo", "workflows", "group_vars", "host_vars", "tasks", "handlers",
+            "inventory", "inventories", "Docker-Compose", "compose", ".", "yaml", "YML", "yml", "hosts", "Inventory",
+            "\u{301}", "é", "\u{212A}", "İ", "x", "-", ".j2", "Jinja2", "gotmpl", "TPL",
+        ]
+        var g = Generator(state: 7)
+        for _ in 0..<20_000 {
+            var path = ""
+            for _ in 0..<g.next(8) { path += pieces[g.next(pieces.count)] }
+            let facts = FileClassifier.PathFacts(path)
+            let got = [
+                facts.inWorkflowFolder, facts.inVarsFolder, facts.inTasksFolder, facts.inInventoryFolder, facts.isComposeName,
+                facts.isInventoryName,
+            ]
+            #expect(got == Self.referenceFacts(path), "\(path)")
+            let ext = PathText.fileExtension(path)
+            let expected: FileClassifier.ExtensionClass =
+                FileClassifier.yamlExtensions.contains(ext)
+                ? .yaml : FileClassifier.templateExtensions.contains(ext) ? .template : .other
+            #expect(FileClassifier.extensionClass(path) == expected, "\(path)")
         }
     }
 }
