@@ -61,7 +61,17 @@ public final class BoundRule: Sendable {
         case .any(let cs): return .any(try cs.map { c throws(RegexError) in try bind(c, params) })
         case .none(let cs): return .none(try cs.map { c throws(RegexError) in try bind(c, params) })
         case .not(let inner): return .not(try bind(inner, params))
-        case .path(let p, let q, let inner): return .path(p, q, try bind(inner, params))
+        case .path(let p, let q, let inner):
+            let bound = Condition.path(p, q, try bind(inner, params))
+            // `$params.x: <condition>` is the same for every subject: decided once, here.
+            if p.steps.first == .key("$params"), inner.readsOnlyItsValue {
+                let probe = Value.missing(.start)
+                let ctx = EvalContext(subject: probe, file: FileInfo(path: ""), params: params, index: nil)
+                // Both default quantifiers must agree (they differ only for a list parameter).
+                let some = ConditionEvaluator.evaluate(bound, probe, universal: false, ctx).0
+                if some == ConditionEvaluator.evaluate(bound, probe, universal: true, ctx).0 { return some ? .always : .not(.always) }
+            }
+            return bound
         case .equals(let o): return .equals(bind(o, params))
         case .isIn(let o): return .isIn(bind(o, params))
         case .contains(let o): return .contains(bind(o, params))
@@ -315,7 +325,7 @@ public struct RuleEngine: Sendable {
             if let cached = cache.facets[key] {
                 items = cached
             } else {
-                items = Facets.items(facet, in: file, key: selection.key, context: context)
+                items = Facets.items(facet, in: file, key: selection.key, context: context, memo: cache.memo)
                 cache.facets[key] = items
             }
             return items.map(Value.object).filter(passes).flatMap(expand)
@@ -341,6 +351,8 @@ public struct RuleEngine: Sendable {
 final class FileScratch {
     /// Facet items by facet and key.
     var facets: [String: [FacetObject]] = [:]
+    /// What the facets share.
+    let memo = FacetMemo()
     private var docs: [(node: YAMLNode, kind: String?)]?
 
     /// The file's documents that can be subjects, with their Kubernetes `kind`: empty documents

@@ -126,6 +126,11 @@ enum AnsibleTasks {
     }
 
     /// Every task of an Ansible playbook or task file, in document order.
+    static func tasks(in file: LoadedFile, memo: FacetMemo) -> [AnsibleTask] {
+        FacetMemo.cached(&memo.tasks) { tasks(in: file) }
+    }
+
+    /// Every task of an Ansible playbook or task file, in document order (uncached).
     static func tasks(in file: LoadedFile) -> [AnsibleTask] {
         guard let yaml = file.yaml else { return [] }
         var out: [AnsibleTask] = []

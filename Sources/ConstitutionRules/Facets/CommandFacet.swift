@@ -47,8 +47,8 @@ enum CommandFacet {
     static let commandModules: Set<String> = ["shell", "command", "raw", "script", "win_shell", "win_command"]
 
     /// The facet's items for `file`.
-    static func items(in file: LoadedFile, context: FacetContext) -> [FacetObject] {
-        commands(in: file).map { command in
+    static func items(in file: LoadedFile, context: FacetContext, memo: FacetMemo) -> [FacetObject] {
+        commands(in: file, memo: memo).map { command in
             let text = command.text.located
             let at = text.lineStarts[0]
             return FacetObject(
@@ -62,11 +62,20 @@ enum CommandFacet {
     }
 
     /// The commands of `file` in document order.
+    static func commands(in file: LoadedFile, memo: FacetMemo) -> [ShellCommand] {
+        FacetMemo.cached(&memo.commands) { commands(in: file, tasks: { AnsibleTasks.tasks(in: file, memo: memo) }) }
+    }
+
+    /// The commands of `file` in document order (uncached).
     static func commands(in file: LoadedFile) -> [ShellCommand] {
+        commands(in: file, tasks: { AnsibleTasks.tasks(in: file) })
+    }
+
+    private static func commands(in file: LoadedFile, tasks: () -> [AnsibleTask]) -> [ShellCommand] {
         var collector = Collector()
         switch file.kind {
         case .ansiblePlaybook, .ansibleTasks:
-            for task in AnsibleTasks.tasks(in: file) where commandModules.contains(task.module) {
+            for task in tasks() where commandModules.contains(task.module) {
                 collector.ansible(task)
             }
         case .cloudInit:

@@ -14,17 +14,42 @@ public struct FacetContext: Sendable {
     }
 }
 
+/// What the facets derive from one file and share: built on first use, kept while that file
+/// is evaluated (one thread, one file).
+final class FacetMemo {
+    var tasks: [AnsibleTask]?
+    var commands: [ShellCommand]?
+    var variables: [AnsibleVariable]?
+    var k3sNodes: [K3sNode]?
+
+    init() {}
+
+    /// `value` if computed before, else `make()` stored there.
+    static func cached<T>(_ slot: inout T?, _ make: () -> T) -> T {
+        if let value = slot { return value }
+        let value = make()
+        slot = value
+        return value
+    }
+}
+
 /// The facets (DESIGN.md §4): the same concept across formats, each item a ``FacetObject``
 /// located at its own node. Built lazily, only for files a rule with that facet selects.
 public enum Facets {
     /// The items of `facet` in `file`. `key` narrows the `setting` facet (`k3s.server`, or a glob
     /// over Ansible variable names such as `*_server_args`).
     public static func items(_ facet: FacetName, in file: LoadedFile, key: String?, context: FacetContext) -> [FacetObject] {
+        items(facet, in: file, key: key, context: context, memo: FacetMemo())
+    }
+
+    /// The items of `facet` in `file`, sharing what several facets derive from the same file
+    /// (its Ansible tasks, its commands, its variables) through `memo`, which belongs to `file`.
+    static func items(_ facet: FacetName, in file: LoadedFile, key: String?, context: FacetContext, memo: FacetMemo) -> [FacetObject] {
         switch facet {
-        case .command: return CommandFacet.items(in: file, context: context)
-        case .file: return FileFacet.items(in: file, context: context)
+        case .command: return CommandFacet.items(in: file, context: context, memo: memo)
+        case .file: return FileFacet.items(in: file, context: context, memo: memo)
         case .image: return ImageFacet.items(in: file, context: context)
-        case .setting: return SettingFacet.items(in: file, key: key, context: context)
+        case .setting: return SettingFacet.items(in: file, key: key, context: context, memo: memo)
         }
     }
 

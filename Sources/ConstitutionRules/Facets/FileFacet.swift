@@ -36,8 +36,8 @@ enum FileFacet {
     static let fields: [String] = ["dest", "content", "source"]
 
     /// The facet's items for `file`.
-    static func items(in file: LoadedFile, context: FacetContext) -> [FacetObject] {
-        writes(in: file, context: context).compactMap { write in
+    static func items(in file: LoadedFile, context: FacetContext, memo: FacetMemo) -> [FacetObject] {
+        writes(in: file, context: context, memo: memo).compactMap { write in
             guard let content = write.content else { return nil }
             return FacetObject(
                 fields: [
@@ -50,11 +50,13 @@ enum FileFacet {
 
     /// Every write of `file`, including those whose content is unknown. With `destination`,
     /// Ansible writes to other destinations are skipped before their templates are read.
-    static func writes(in file: LoadedFile, context: FacetContext, destination: ((String) -> Bool)? = nil) -> [FileWrite] {
+    static func writes(
+        in file: LoadedFile, context: FacetContext, destination: ((String) -> Bool)? = nil, memo: FacetMemo = FacetMemo()
+    ) -> [FileWrite] {
         var out: [FileWrite] = []
         switch file.kind {
         case .ansiblePlaybook, .ansibleTasks:
-            for task in AnsibleTasks.tasks(in: file) {
+            for task in AnsibleTasks.tasks(in: file, memo: memo) {
                 ansible(task, file: file, context: context, destination: destination, into: &out)
             }
         case .cloudInit:

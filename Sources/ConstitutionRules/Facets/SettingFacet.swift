@@ -49,7 +49,7 @@ enum SettingFacet {
     static let fields: [String] = ["key", "value", "scope", "role", "disable", "flags", "config", "source"]
 
     /// The facet's items for `file`.
-    static func items(in file: LoadedFile, key: String?, context: FacetContext) -> [FacetObject] {
+    static func items(in file: LoadedFile, key: String?, context: FacetContext, memo: FacetMemo = FacetMemo()) -> [FacetObject] {
         if let key, key == "k3s" || key.hasPrefix("k3s.") {
             let want: K3sNode.Role?
             switch key {
@@ -57,13 +57,13 @@ enum SettingFacet {
             case "k3s.agent": want = .agent
             default: want = nil
             }
-            return k3sNodes(in: file, context: context).compactMap { node in
+            return k3sNodes(in: file, context: context, memo: memo).compactMap { node in
                 guard let role = node.role, want == nil || role == want else { return nil }
                 return object(node, role: role)
             }
         }
         let glob = key.map(Glob.init)
-        return variables(in: file).compactMap { variable in
+        return variables(in: file, memo: memo).compactMap { variable in
             guard let name = variable.key.scalar, glob?.matches(name) ?? true else { return nil }
             let at = variable.key.location
             let keyText = LocatedText(scalar: variable.key) ?? LocatedText(name, at: at)
@@ -96,7 +96,11 @@ enum SettingFacet {
     // MARK: Ansible variables
 
     /// Every variable defined in an Ansible file, in document order.
-    static func variables(in file: LoadedFile) -> [AnsibleVariable] {
+    static func variables(in file: LoadedFile, memo: FacetMemo = FacetMemo()) -> [AnsibleVariable] {
+        FacetMemo.cached(&memo.variables) { variables(in: file, tasks: { AnsibleTasks.tasks(in: file, memo: memo) }) }
+    }
+
+    private static func variables(in file: LoadedFile, tasks: () -> [AnsibleTask]) -> [AnsibleVariable] {
         guard let yaml = file.yaml else { return [] }
         var out: [AnsibleVariable] = []
         var group = 0
@@ -130,9 +134,9 @@ enum SettingFacet {
                     for (key, value) in parameters { out.append(AnsibleVariable(key: key, value: value, scope: "play", group: group)) }
                 }
             }
-            setFacts(file, add: add)
+            setFacts(tasks(), add: add)
         case .ansibleTasks:
-            setFacts(file, add: add)
+            setFacts(tasks(), add: add)
         default:
             break
         }
@@ -169,8 +173,8 @@ enum SettingFacet {
     ]
 
     /// `set_fact` tasks' variables (`cacheable` is an option, not a variable).
-    private static func setFacts(_ file: LoadedFile, add: (YAMLNode?, String) -> Void) {
-        for task in AnsibleTasks.tasks(in: file) where task.module == "set_fact" {
+    private static func setFacts(_ tasks: [AnsibleTask], add: (YAMLNode?, String) -> Void) {
+        for task in tasks where task.module == "set_fact" {
             guard let value = task.moduleValue, value.kind == .mapping else { continue }
             add(value, "set_fact")
         }
@@ -191,7 +195,11 @@ enum SettingFacet {
     // MARK: k3s
 
     /// Every k3s node configured in `file`, servers and agents, in file order.
-    static func k3sNodes(in file: LoadedFile, context: FacetContext) -> [K3sNode] {
+    static func k3sNodes(in file: LoadedFile, context: FacetContext, memo: FacetMemo = FacetMemo()) -> [K3sNode] {
+        FacetMemo.cached(&memo.k3sNodes) { k3sNodes(in: file, context: context, sharing: memo) }
+    }
+
+    private static func k3sNodes(in file: LoadedFile, context: FacetContext, sharing memo: FacetMemo) -> [K3sNode] {
         // A cheap pre-filter: every spelling of a k3s install names k3s (the installer, the
         // config path, INSTALL_K3S_EXEC, K3S_URL, k3s_* variables) or is a server/agent
         // variable of an Ansible or plain YAML file.
@@ -201,8 +209,8 @@ enum SettingFacet {
             && (ByteSearch.contains(file.bytes, Array("server".utf8)) || ByteSearch.contains(file.bytes, Array("agent".utf8)))
         guard mentionsK3s || settingLike else { return [] }
         var out: [K3sNode] = []
-        if file.kind.isAnsible || file.kind == .yaml { out.append(contentsOf: k3sFromVariables(variables(in: file))) }
-        out.append(contentsOf: k3sFromCommandsAndWrites(file, context: context))
+        if file.kind.isAnsible || file.kind == .yaml { out.append(contentsOf: k3sFromVariables(variables(in: file, memo: memo))) }
+        out.append(contentsOf: k3sFromCommandsAndWrites(file, context: context, memo: memo))
         if file.kind == .yaml, isK3sConfigFile(file.path), let yaml = file.yaml {
             let role = roleHint(PathText.lastSegment(file.path))
             for doc in yaml.documents where doc.kind == .mapping {
@@ -283,17 +291,17 @@ enum SettingFacet {
     }
 
     /// Nodes from install commands, merged with the k3s config files the same file writes.
-    static func k3sFromCommandsAndWrites(_ file: LoadedFile, context: FacetContext) -> [K3sNode] {
+    static func k3sFromCommandsAndWrites(_ file: LoadedFile, context: FacetContext, memo: FacetMemo = FacetMemo()) -> [K3sNode] {
         switch file.kind {
         case .ansiblePlaybook, .ansibleTasks, .cloudInit, .text, .workflow, .kubernetes, .compose: break
         default: return []
         }
         // Every install, config path and config variable spells `k3s` (or `K3S_`) somewhere.
         guard K3s.contains(file.bytes, "k3s") || K3s.contains(file.bytes, "K3S") else { return [] }
-        let installs = K3s.installs(in: CommandFacet.commands(in: file))
+        let installs = K3s.installs(in: CommandFacet.commands(in: file, memo: memo))
         var configs: [K3sNode] = []
         if file.kind == .ansiblePlaybook || file.kind == .ansibleTasks || file.kind == .cloudInit {
-            for write in FileFacet.writes(in: file, context: context, destination: K3s.isConfigPath) where K3s.isConfigPath(write.dest.string) {
+            for write in FileFacet.writes(in: file, context: context, destination: K3s.isConfigPath, memo: memo) where K3s.isConfigPath(write.dest.string) {
                 let hint = roleHint(write.dest.string)
                 guard let content = write.content else {
                     configs.append(K3sNode(role: hint, source: "k3s-config", location: write.location, unknown: true))

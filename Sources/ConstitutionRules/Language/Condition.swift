@@ -122,6 +122,26 @@ extension Condition {
         }
     }
 
+    /// Whether the condition reads nothing but the value it is applied to and literals: no
+    /// `self:`/`file:` operands, no joins, no captures. Such a condition over a constant (the
+    /// rule's parameters) is constant too.
+    var readsOnlyItsValue: Bool {
+        func plain(_ o: Operand) -> Bool {
+            switch o {
+            case .literal, .param: return true
+            case .subject, .file: return false
+            }
+        }
+        switch self {
+        case .some, .capture: return false
+        case .all(let cs), .any(let cs), .none(let cs): return cs.allSatisfy(\.readsOnlyItsValue)
+        case .not(let c), .path(_, _, let c): return c.readsOnlyItsValue
+        case .equals(let o), .isIn(let o), .contains(let o), .startsWith(let o), .endsWith(let o), .covers(let o), .compare(_, _, let o):
+            return plain(o)
+        default: return true
+        }
+    }
+
     /// Every `some:` query inside.
     public var someQueries: [SomeQuery] {
         switch self {
