@@ -100,25 +100,122 @@ struct ByteOffsetMap {
     }
 }
 
-/// The event-driven builder. Value type, single use.
-struct TreeBuilder {
+/// A growable buffer owned by the builder, for plain values (node records, ids, bytes).
+///
+/// Appending is a capacity check and a store: no uniqueness check, retain or release as with an
+/// `Array` that a mutating method appends to on every event. ``TreeBuilder/finish()`` copies the
+/// contents into arrays once; the memory is freed when the buffer goes away.
+struct ArenaBuffer<Element>: ~Copyable {
+    /// The first element. Valid for `count` elements, allocated for more.
+    private(set) var base: UnsafeMutablePointer<Element>
+    private(set) var count = 0
+    private var capacity: Int
+
+    init(capacity: Int) {
+        self.capacity = max(capacity, 8)
+        base = .allocate(capacity: self.capacity)
+    }
+
+    deinit {
+        base.deinitialize(count: count)
+        base.deallocate()
+    }
+
+    var isEmpty: Bool { count == 0 }
+
+    subscript(index: Int) -> Element {
+        get {
+            assert(index >= 0 && index < count)
+            return base[index]
+        }
+        set {
+            assert(index >= 0 && index < count)
+            base[index] = newValue
+        }
+    }
+
+    mutating func append(_ element: Element) {
+        if count == capacity { grow(toAtLeast: count + 1) }
+        (base + count).initialize(to: element)
+        count += 1
+    }
+
+    /// Appends `n` elements copied from `source`, which must not point into this buffer.
+    mutating func append(copying source: UnsafePointer<Element>, count n: Int) {
+        if count + n > capacity { grow(toAtLeast: count + n) }
+        (base + count).initialize(from: source, count: n)
+        count += n
+    }
+
+    /// Removes and returns the last element; the buffer must not be empty.
+    mutating func removeLast() -> Element {
+        precondition(count > 0)
+        count -= 1
+        return (base + count).move()
+    }
+
+    /// Drops the elements from `newCount` on.
+    mutating func removeAll(from newCount: Int) {
+        precondition(newCount >= 0 && newCount <= count)
+        (base + newCount).deinitialize(count: count - newCount)
+        count = newCount
+    }
+
+    /// The contents as an array (one bulk copy).
+    ///
+    /// `reserveCapacity` then `append(contentsOf:)` are specialized for `Element`;
+    /// `Array(unsafeUninitializedCapacity:)` allocates through an unspecialized path that looks
+    /// the storage type up at run time, which costs more than the copy.
+    func array() -> [Element] {
+        var result: [Element] = []
+        result.reserveCapacity(count)
+        result.append(contentsOf: UnsafeBufferPointer(start: base, count: count))
+        return result
+    }
+
+    private mutating func grow(toAtLeast minimum: Int) {
+        let newCapacity = max(minimum, capacity * 2)
+        let newBase = UnsafeMutablePointer<Element>.allocate(capacity: newCapacity)
+        newBase.moveInitialize(from: base, count: count)
+        base.deallocate()
+        base = newBase
+        capacity = newCapacity
+    }
+}
+
+/// The event-driven builder. Single use: ``run(_:)`` then ``finish()``.
+struct TreeBuilder: ~Copyable {
+    /// An open collection: its node, where its children start on `pending`, whether it has an
+    /// anchor (the name is the last of `openAnchors`), and how many nodes aliases inside it add
+    /// once expanded.
+    struct OpenCollection {
+        var node: Int32
+        var firstPending: Int
+        var anchored: Bool
+        var aliasExtra: Int
+    }
+
+    /// The tag table every file starts with: index 0 means "no tag".
+    private static let initialTags = [""]
+
     let path: String
     let source: [UInt8]
     let aliasBudget: Int
 
-    var nodes: [RawNode] = []
-    var children: [Int32] = []
-    var scalarBytes: [UInt8] = []
-    var tags: [String] = [""]
+    var nodes: ArenaBuffer<RawNode>
+    var children: ArenaBuffer<Int32>
+    var scalarBytes: ArenaBuffer<UInt8>
+    var tags: [String] = TreeBuilder.initialTags
     var tagIndex: [String: UInt16] = [:]
     var documents: [YAMLDocumentInfo] = []
     var diagnostics: [Diagnostic] = []
     var error: YAMLParseError?
 
-    /// Open collections: node id, where their children start on `pending`, their anchor, and
-    /// how many nodes aliases inside them add once expanded.
-    var stack: [(node: Int32, firstPending: Int, anchor: String?, aliasExtra: Int)] = []
-    var pending: [Int32] = []
+    var stack = ArenaBuffer<OpenCollection>(capacity: 32)
+    /// Anchor names of the open collections that have one, innermost last.
+    var openAnchors: [String] = []
+    /// Children of the open collections, innermost last.
+    var pending = ArenaBuffer<Int32>(capacity: 64)
     /// Anchors of the current document: the node and its size once aliases are expanded.
     var anchors: [String: (node: Int32, expanded: Int)] = [:]
     /// Nodes that aliases have added to the current document so far (the alias budget's count).
@@ -132,9 +229,9 @@ struct TreeBuilder {
         self.path = path
         self.source = source
         self.aliasBudget = aliasBudget
-        nodes.reserveCapacity(source.count / 12 + 16)
-        children.reserveCapacity(source.count / 12 + 16)
-        scalarBytes.reserveCapacity(source.count / 2 + 16)
+        nodes = ArenaBuffer(capacity: source.count / 12 + 16)
+        children = ArenaBuffer(capacity: source.count / 12 + 16)
+        scalarBytes = ArenaBuffer(capacity: source.count / 2 + 16)
     }
 
     mutating func run(_ buffer: UnsafeBufferPointer<UInt8>) {
@@ -162,16 +259,17 @@ struct TreeBuilder {
                 return
             }
             let type = event.pointee.type
-            let keepGoing = handle(event.pointee, buffer)
+            let keepGoing = handle(event, buffer)
             yaml_event_delete(event)
             if !keepGoing || type == YAML_STREAM_END_EVENT { return }
         }
     }
 
-    func finish() -> YAMLFile {
+    consuming func finish() -> YAMLFile {
         YAMLFile(
-            path: path, source: source, nodes: nodes, children: children, scalarBytes: scalarBytes,
-            tags: tags, documentInfos: documents, diagnostics: diagnostics, error: error)
+            path: path, source: source, nodes: nodes.array(), children: children.array(),
+            scalarBytes: scalarBytes.array(), tags: tags, documentInfos: documents, diagnostics: diagnostics,
+            error: error)
     }
 
     // MARK: Events
@@ -182,26 +280,27 @@ struct TreeBuilder {
             offset: offsets.offset(ofCharacter: m.index, in: buffer))
     }
 
-    private mutating func handle(_ e: yaml_event_t, _ buffer: UnsafeBufferPointer<UInt8>) -> Bool {
-        switch e.type {
+    /// Handles one event (read in place, not copied). Returns false to stop parsing.
+    private mutating func handle(_ e: UnsafePointer<yaml_event_t>, _ buffer: UnsafeBufferPointer<UInt8>) -> Bool {
+        switch e.pointee.type {
         case YAML_DOCUMENT_START_EVENT:
-            documentStart = mark(e.start_mark, buffer)
-            documentExplicit = e.data.document_start.implicit == 0
+            documentStart = mark(e.pointee.start_mark, buffer)
+            documentExplicit = e.pointee.data.document_start.implicit == 0
             documentRoot = -1
             documentAliasNodes = 0
-            anchors.removeAll(keepingCapacity: true)
+            if !anchors.isEmpty { anchors.removeAll(keepingCapacity: true) }
         case YAML_DOCUMENT_END_EVENT:
             if documentRoot >= 0 {
                 documents.append(
                     YAMLDocumentInfo(
-                        root: documentRoot, start: documentStart, end: mark(e.end_mark, buffer),
+                        root: documentRoot, start: documentStart, end: mark(e.pointee.end_mark, buffer),
                         explicitStart: documentExplicit))
             }
         case YAML_SCALAR_EVENT:
-            let s = e.data.scalar
+            let s = e.pointee.data.scalar
             let start = UInt32(scalarBytes.count)
             if let value = s.value, s.length > 0 {
-                scalarBytes.append(contentsOf: UnsafeBufferPointer(start: value, count: s.length))
+                scalarBytes.append(copying: value, count: s.length)
             }
             let style: ScalarStyle
             switch s.style {
@@ -211,67 +310,79 @@ struct TreeBuilder {
             case YAML_FOLDED_SCALAR_STYLE: style = .folded
             default: style = .plain
             }
+            let tag = s.tag.map { internTag($0) } ?? 0
             let id = addNode(
-                .scalar, style: style.rawValue, tag: internTag(s.tag), at: mark(e.start_mark, buffer),
+                .scalar, style: style.rawValue, tag: tag, at: e.pointee.start_mark, buffer,
                 a: start, b: UInt32(s.length))
             if let anchor = s.anchor { anchors[String(cString: anchor)] = (id, 1) }
             attach(id)
         case YAML_SEQUENCE_START_EVENT, YAML_MAPPING_START_EVENT:
-            let isMap = e.type == YAML_MAPPING_START_EVENT
-            let tag = isMap ? e.data.mapping_start.tag : e.data.sequence_start.tag
-            let anchor = isMap ? e.data.mapping_start.anchor : e.data.sequence_start.anchor
+            let isMap = e.pointee.type == YAML_MAPPING_START_EVENT
+            let tagName = isMap ? e.pointee.data.mapping_start.tag : e.pointee.data.sequence_start.tag
+            let anchor = isMap ? e.pointee.data.mapping_start.anchor : e.pointee.data.sequence_start.anchor
             let flow =
                 isMap
-                ? e.data.mapping_start.style == YAML_FLOW_MAPPING_STYLE
-                : e.data.sequence_start.style == YAML_FLOW_SEQUENCE_STYLE
+                ? e.pointee.data.mapping_start.style == YAML_FLOW_MAPPING_STYLE
+                : e.pointee.data.sequence_start.style == YAML_FLOW_SEQUENCE_STYLE
+            let tag = tagName.map { internTag($0) } ?? 0
             let id = addNode(
-                isMap ? .mapping : .sequence, style: flow ? 1 : 0, tag: internTag(tag),
-                at: mark(e.start_mark, buffer), a: 0, b: 0)
+                isMap ? .mapping : .sequence, style: flow ? 1 : 0, tag: tag, at: e.pointee.start_mark, buffer,
+                a: 0, b: 0)
             // Anchors of collections are registered when they close, so a node can never
             // alias itself: the tree stays acyclic.
-            stack.append((id, pending.count, anchor.map { String(cString: $0) }, 0))
+            if let anchor { openAnchors.append(String(cString: anchor)) }
+            stack.append(OpenCollection(node: id, firstPending: pending.count, anchored: anchor != nil, aliasExtra: 0))
         case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
-            guard let frame = stack.popLast() else { return true }
+            guard !stack.isEmpty else { return true }
+            let frame = stack.removeLast()
             close(frame.node, firstPending: frame.firstPending)
-            if let anchor = frame.anchor {
+            if frame.anchored {
                 // Expanded size: the nodes written inside it plus what its aliases add.
-                anchors[anchor] = (frame.node, nodes.count - Int(frame.node) + frame.aliasExtra)
+                anchors[openAnchors.removeLast()] = (frame.node, nodes.count - Int(frame.node) + frame.aliasExtra)
             }
             if !stack.isEmpty { stack[stack.count - 1].aliasExtra += frame.aliasExtra }
             attach(frame.node)
         case YAML_ALIAS_EVENT:
-            let name = e.data.alias.anchor.map { String(cString: $0) } ?? ""
-            let at = mark(e.start_mark, buffer)
-            guard let target = anchors[name] else {
-                error = YAMLParseError(reason: .syntax, location: at, message: "found undefined alias '\(name)'")
-                return false
-            }
-            // The alias budget: O(1) per alias, no per-node bookkeeping for the (common) files
-            // without aliases.
-            documentAliasNodes += target.expanded
-            if documentAliasNodes > aliasBudget {
-                error = YAMLParseError(
-                    reason: .aliasBudget, location: at,
-                    message: "aliases expand to more than \(aliasBudget) nodes (an alias bomb?); parsing stopped")
-                return false
-            }
-            if !stack.isEmpty { stack[stack.count - 1].aliasExtra += target.expanded - 1 }
-            let id = addNode(.alias, style: 0, tag: 0, at: at, a: UInt32(target.node), b: 0)
-            attach(id)
+            return alias(e, buffer)
         default:
             break
         }
         return true
     }
 
+    /// Adds an alias node, or stops parsing on an undefined alias or an exhausted alias budget.
+    private mutating func alias(_ e: UnsafePointer<yaml_event_t>, _ buffer: UnsafeBufferPointer<UInt8>) -> Bool {
+        let name = e.pointee.data.alias.anchor.map { String(cString: $0) } ?? ""
+        let at = mark(e.pointee.start_mark, buffer)
+        guard let target = anchors[name] else {
+            error = YAMLParseError(reason: .syntax, location: at, message: "found undefined alias '\(name)'")
+            return false
+        }
+        // The alias budget: O(1) per alias, no per-node bookkeeping for the (common) files
+        // without aliases.
+        documentAliasNodes += target.expanded
+        if documentAliasNodes > aliasBudget {
+            error = YAMLParseError(
+                reason: .aliasBudget, location: at,
+                message: "aliases expand to more than \(aliasBudget) nodes (an alias bomb?); parsing stopped")
+            return false
+        }
+        if !stack.isEmpty { stack[stack.count - 1].aliasExtra += target.expanded - 1 }
+        let id = addNode(.alias, style: 0, tag: 0, at: e.pointee.start_mark, buffer, a: UInt32(target.node), b: 0)
+        attach(id)
+        return true
+    }
+
     private mutating func addNode(
-        _ kind: YAMLNodeKind, style: UInt8, tag: UInt16, at: SourceLocation, a: UInt32, b: UInt32
+        _ kind: YAMLNodeKind, style: UInt8, tag: UInt16, at m: yaml_mark_t, _ buffer: UnsafeBufferPointer<UInt8>,
+        a: UInt32, b: UInt32
     ) -> Int32 {
         let id = Int32(nodes.count)
         nodes.append(
             RawNode(
-                kind: kind, style: style, tag: tag, line: UInt32(truncatingIfNeeded: at.line),
-                column: UInt32(truncatingIfNeeded: at.column), offset: UInt32(truncatingIfNeeded: at.offset),
+                kind: kind, style: style, tag: tag, line: UInt32(truncatingIfNeeded: m.line + 1),
+                column: UInt32(truncatingIfNeeded: m.column + 1),
+                offset: UInt32(truncatingIfNeeded: offsets.offset(ofCharacter: m.index, in: buffer)),
                 a: a, b: b))
         return id
     }
@@ -288,8 +399,8 @@ struct TreeBuilder {
     private mutating func close(_ id: Int32, firstPending: Int) {
         let count = pending.count - firstPending
         let start = children.count
-        children.append(contentsOf: pending[firstPending...])
-        pending.removeSubrange(firstPending...)
+        children.append(copying: pending.base + firstPending, count: count)
+        pending.removeAll(from: firstPending)
         nodes[Int(id)].a = UInt32(start)
         nodes[Int(id)].b = UInt32(count)
         if nodes[Int(id)].kind == .mapping, count >= 4 { checkDuplicateKeys(start: start, count: count) }
@@ -297,7 +408,7 @@ struct TreeBuilder {
 
     private func keyBytes(_ id: Int32) -> ArraySlice<UInt8>? {
         guard let (start, length) = keyRange(id) else { return nil }
-        return scalarBytes[start..<start + length]
+        return ArraySlice(UnsafeBufferPointer(start: scalarBytes.base + start, count: length))
     }
 
     /// The scalar range of a key node (following an alias), or nil for a collection key.
@@ -310,9 +421,7 @@ struct TreeBuilder {
 
     private func sameKey(_ x: (Int, Int), _ y: (Int, Int)) -> Bool {
         guard x.1 == y.1 else { return false }
-        return scalarBytes.withUnsafeBufferPointer { b in
-            memcmp(b.baseAddress! + x.0, b.baseAddress! + y.0, x.1) == 0
-        }
+        return memcmp(scalarBytes.base + x.0, scalarBytes.base + y.0, x.1) == 0
     }
 
     private mutating func checkDuplicateKeys(start: Int, count: Int) {
@@ -328,7 +437,7 @@ struct TreeBuilder {
                     if let r = keyRange(other), sameKey(r, range) { previous = other; break }
                 }
                 guard let previous else { continue }
-                reportDuplicate(keyID, previous: previous, text: String(decoding: scalarBytes[range.0..<range.0 + range.1], as: UTF8.self))
+                reportDuplicate(keyID, previous: previous, text: String(decoding: UnsafeBufferPointer(start: scalarBytes.base + range.0, count: range.1), as: UTF8.self))
                 continue
             }
             guard let key = keyBytes(keyID) else { continue }
@@ -354,8 +463,7 @@ struct TreeBuilder {
                     ))
     }
 
-    private mutating func internTag(_ tag: UnsafeMutablePointer<yaml_char_t>?) -> UInt16 {
-        guard let tag else { return 0 }
+    private mutating func internTag(_ tag: UnsafeMutablePointer<yaml_char_t>) -> UInt16 {
         let text = String(cString: tag)
         if let index = tagIndex[text] { return index }
         guard tags.count < Int(UInt16.max) else { return 0 }
