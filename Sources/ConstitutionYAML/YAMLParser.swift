@@ -216,6 +216,8 @@ struct TreeBuilder: ~Copyable {
     var openAnchors: [String] = []
     /// Children of the open collections, innermost last.
     var pending = ArenaBuffer<Int32>(capacity: 64)
+    /// Scratch for the duplicate-key check: the keys of the mapping being closed.
+    var keys = ArenaBuffer<MappingKey>(capacity: 16)
     /// Anchors of the current document: the node and its size once aliases are expanded.
     var anchors: [String: (node: Int32, expanded: Int)] = [:]
     /// Nodes that aliases have added to the current document so far (the alias budget's count).
@@ -387,6 +389,7 @@ struct TreeBuilder: ~Copyable {
         return id
     }
 
+    @inline(__always)  // once per node; measured: the call cost more than the body
     private mutating func attach(_ id: Int32) {
         if stack.isEmpty {
             documentRoot = id
@@ -406,61 +409,101 @@ struct TreeBuilder: ~Copyable {
         if nodes[Int(id)].kind == .mapping, count >= 4 { checkDuplicateKeys(start: start, count: count) }
     }
 
-    private func keyBytes(_ id: Int32) -> ArraySlice<UInt8>? {
-        guard let (start, length) = keyRange(id) else { return nil }
-        return ArraySlice(UnsafeBufferPointer(start: scalarBytes.base + start, count: length))
+    /// A mapping key as the duplicate check compares it: where its bytes are in `scalarBytes`
+    /// (an alias key counts as its anchor's scalar), `length` -1 for a collection key (never a
+    /// duplicate), and its first (up to) eight bytes so that most different keys differ without
+    /// a `memcmp`.
+    struct MappingKey {
+        var start: Int
+        var length: Int
+        var prefix: UInt64
     }
 
-    /// The scalar range of a key node (following an alias), or nil for a collection key.
-    private func keyRange(_ id: Int32) -> (Int, Int)? {
+    /// The key node `id` as a ``MappingKey``. Static, on the two buffers it reads: a
+    /// non-mutating method would get a copy of the whole builder on every call.
+    private static func mappingKey(
+        _ id: Int32, nodes: borrowing ArenaBuffer<RawNode>, bytes: borrowing ArenaBuffer<UInt8>
+    ) -> MappingKey {
         var n = nodes[Int(id)]
         if n.kind == .alias { n = nodes[Int(n.a)] }
-        guard n.kind == .scalar else { return nil }
-        return (Int(n.a), Int(n.b))
+        guard n.kind == .scalar else { return MappingKey(start: 0, length: -1, prefix: 0) }
+        let start = Int(n.a)
+        let length = Int(n.b)
+        var prefix: UInt64 = 0
+        if start + 8 <= bytes.count {
+            prefix = UInt64(littleEndian: UnsafeRawPointer(bytes.base + start).loadUnaligned(as: UInt64.self))
+            if length < 8 { prefix &= (1 << (UInt64(length) * 8)) - 1 }
+        } else {
+            for i in 0..<min(length, 8) { prefix |= UInt64(bytes[start + i]) << (UInt64(i) * 8) }
+        }
+        return MappingKey(start: start, length: length, prefix: prefix)
     }
 
-    private func sameKey(_ x: (Int, Int), _ y: (Int, Int)) -> Bool {
-        guard x.1 == y.1 else { return false }
-        return memcmp(scalarBytes.base + x.0, scalarBytes.base + y.0, x.1) == 0
+    /// Whether two scalar keys have the same bytes (`bytes`: the start of `scalarBytes`).
+    private static func sameKey(_ x: MappingKey, _ y: MappingKey, bytes: UnsafePointer<UInt8>) -> Bool {
+        x.length == y.length && x.prefix == y.prefix
+            && (x.length <= 8 || memcmp(bytes + x.start + 8, bytes + y.start + 8, x.length - 8) == 0)
     }
 
+    /// Warns about every key of the mapping whose entries are `children[start..<start + count]`
+    /// that repeats an earlier key, naming the first occurrence. Small mappings compare every
+    /// pair; big ones use a table keyed by the (seeded) hash of the bytes.
     private mutating func checkDuplicateKeys(start: Int, count: Int) {
         let pairs = count / 2
-        var firstSeen: [ArraySlice<UInt8>: Int32] = [:]  // only for big mappings
+        keys.removeAll(from: 0)
         for p in 0..<pairs {
-            let keyID = children[start + 2 * p]
-            guard let range = keyRange(keyID) else { continue }
-            var previous: Int32?
-            if pairs <= 16 {
-                for q in 0..<p {
-                    let other = children[start + 2 * q]
-                    if let r = keyRange(other), sameKey(r, range) { previous = other; break }
+            keys.append(Self.mappingKey(children[start + 2 * p], nodes: nodes, bytes: scalarBytes))
+        }
+        let bytes = UnsafePointer(scalarBytes.base)
+        if pairs <= 16 {
+            for p in 1..<pairs where keys[p].length >= 0 {
+                for q in 0..<p where Self.sameKey(keys[q], keys[p], bytes: bytes) {
+                    reportDuplicate(pair: p, previous: q, start: start)
+                    break
                 }
-                guard let previous else { continue }
-                reportDuplicate(keyID, previous: previous, text: String(decoding: UnsafeBufferPointer(start: scalarBytes.base + range.0, count: range.1), as: UTF8.self))
-                continue
             }
-            guard let key = keyBytes(keyID) else { continue }
-            if let seen = firstSeen[key] {
-                previous = seen
-            } else {
-                firstSeen[key] = keyID
-            }
-            if let previous {
-                reportDuplicate(keyID, previous: previous, text: String(decoding: key, as: UTF8.self))
+            return
+        }
+        var size = 64
+        while size < 2 * pairs { size *= 2 }
+        // Slot -> index of the first pair with that key, or -1 when free. Open addressing.
+        var slots = ArenaBuffer<Int32>(capacity: size)
+        for _ in 0..<size { slots.append(-1) }
+        for p in 0..<pairs where keys[p].length >= 0 {
+            let key = keys[p]
+            var hasher = Hasher()
+            hasher.combine(bytes: UnsafeRawBufferPointer(start: bytes + key.start, count: key.length))
+            var slot = hasher.finalize() & (size - 1)
+            while true {
+                let q = Int(slots[slot])
+                if q < 0 {
+                    slots[slot] = Int32(p)
+                    break
+                }
+                if Self.sameKey(keys[q], key, bytes: bytes) {
+                    reportDuplicate(pair: p, previous: q, start: start)
+                    break
+                }
+                slot = (slot + 1) & (size - 1)
             }
         }
     }
 
-    private mutating func reportDuplicate(_ keyID: Int32, previous: Int32, text: String) {
-                let n = nodes[Int(keyID)]
-                diagnostics.append(
-                    Diagnostic(
-                        path: path,
-                        location: SourceLocation(line: Int(n.line), column: Int(n.column), offset: Int(n.offset)),
-                        severity: .warning,
-                        message: "duplicate key '\(text)' (first at line \(nodes[Int(previous)].line)); the last one wins"
-                    ))
+    /// Warns that the key of pair `pair` repeats the key of pair `previous` (pairs of the mapping
+    /// whose entries start at `children[start]`).
+    private mutating func reportDuplicate(pair: Int, previous: Int, start: Int) {
+        let keyID = children[start + 2 * pair]
+        let previousID = children[start + 2 * previous]
+        let key = keys[pair]
+        let text = String(decoding: UnsafeBufferPointer(start: scalarBytes.base + key.start, count: key.length), as: UTF8.self)
+        let n = nodes[Int(keyID)]
+        diagnostics.append(
+            Diagnostic(
+                path: path,
+                location: SourceLocation(line: Int(n.line), column: Int(n.column), offset: Int(n.offset)),
+                severity: .warning,
+                message: "duplicate key '\(text)' (first at line \(nodes[Int(previousID)].line)); the last one wins"
+            ))
     }
 
     private mutating func internTag(_ tag: UnsafeMutablePointer<yaml_char_t>) -> UInt16 {
