@@ -52,7 +52,16 @@ struct ByteOffsetMap {
         var i = bomLength
         if let base = source.baseAddress {
             let raw = UnsafeRawPointer(base)
-            // Eight bytes at a time: any byte with its top bit set means non-ASCII.
+            // 32, then 8 bytes at a time: any byte with its top bit set means non-ASCII.
+            while i + 32 <= n {
+                let any =
+                    raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+                    | raw.loadUnaligned(fromByteOffset: i + 8, as: UInt64.self)
+                    | raw.loadUnaligned(fromByteOffset: i + 16, as: UInt64.self)
+                    | raw.loadUnaligned(fromByteOffset: i + 24, as: UInt64.self)
+                if any & 0x8080_8080_8080_8080 != 0 { break }
+                i += 32
+            }
             while i + 8 <= n {
                 if raw.loadUnaligned(fromByteOffset: i, as: UInt64.self) & 0x8080_8080_8080_8080 != 0 {
                     allASCII = false
@@ -87,7 +96,11 @@ struct ByteOffsetMap {
     }
 
     func offset(ofCharacter index: Int, in source: UnsafeBufferPointer<UInt8>) -> Int {
-        if ascii { return index + bomLength }
+        ascii ? index + bomLength : offset(ofCharacterCounting: index, in: source)
+    }
+
+    /// The non-ASCII case: from the checkpoint before `index`, step over UTF-8 sequences.
+    private func offset(ofCharacterCounting index: Int, in source: UnsafeBufferPointer<UInt8>) -> Int {
         let slot = index / stride
         guard slot < checkpoints.count else { return source.count }
         var byte = Int(checkpoints[slot])
@@ -238,12 +251,20 @@ struct TreeBuilder: ~Copyable {
 
     mutating func run(_ buffer: UnsafeBufferPointer<UInt8>) {
         offsets = ByteOffsetMap(source: buffer)
-        let parser = UnsafeMutablePointer<yaml_parser_t>.allocate(capacity: 1)
-        let event = UnsafeMutablePointer<yaml_event_t>.allocate(capacity: 1)
-        defer {
-            parser.deallocate()
-            event.deallocate()
+        // libyaml's parser and event records live on the stack: no allocation per file.
+        var parserRecord = yaml_parser_t()
+        var eventRecord = yaml_event_t()
+        withUnsafeMutablePointer(to: &parserRecord) { parser in
+            withUnsafeMutablePointer(to: &eventRecord) { event in
+                run(buffer, parser: parser, event: event)
+            }
         }
+    }
+
+    private mutating func run(
+        _ buffer: UnsafeBufferPointer<UInt8>, parser: UnsafeMutablePointer<yaml_parser_t>,
+        event: UnsafeMutablePointer<yaml_event_t>
+    ) {
         guard yaml_parser_initialize(parser) != 0 else {
             error = YAMLParseError(reason: .io, location: .start, message: "libyaml could not allocate a parser")
             return
