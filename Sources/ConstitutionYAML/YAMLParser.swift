@@ -304,6 +304,7 @@ struct TreeBuilder: ~Copyable {
     }
 
     /// Handles one event (read in place, not copied). Returns false to stop parsing.
+    @inline(__always)  // the event loop's body: saves a call, prologue and epilogue per event
     private mutating func handle(_ e: UnsafePointer<yaml_event_t>, _ buffer: UnsafeBufferPointer<UInt8>) -> Bool {
         switch e.pointee.type {
         case YAML_DOCUMENT_START_EVENT:
