@@ -244,9 +244,11 @@ struct TreeBuilder: ~Copyable {
         self.path = path
         self.source = source
         self.aliasBudget = aliasBudget
-        nodes = ArenaBuffer(capacity: source.count / 12 + 16)
-        children = ArenaBuffer(capacity: source.count / 12 + 16)
-        scalarBytes = ArenaBuffer(capacity: source.count / 2 + 16)
+        // Sized so that growing is rare: over the sample corpus, files have at most one node per
+        // ten bytes and fewer scalar bytes than source bytes (a plain mapping is mostly scalars).
+        nodes = ArenaBuffer(capacity: source.count / 10 + 16)
+        children = ArenaBuffer(capacity: source.count / 10 + 16)
+        scalarBytes = ArenaBuffer(capacity: source.count + 16)
     }
 
     mutating func run(_ buffer: UnsafeBufferPointer<UInt8>) {
