@@ -423,6 +423,7 @@ struct TreeBuilder: ~Copyable {
     }
 
     /// Moves a closed collection's children into the arena and checks duplicate keys.
+    @inline(__always)  // once per collection, from the event loop
     private mutating func close(_ id: Int32, firstPending: Int) {
         let count = pending.count - firstPending
         let start = children.count
@@ -445,6 +446,7 @@ struct TreeBuilder: ~Copyable {
 
     /// The key node `id` as a ``MappingKey``. Static, on the two buffers it reads: a
     /// non-mutating method would get a copy of the whole builder on every call.
+    @inline(__always)  // once per key of every mapping closed; the call cost a third of it
     private static func mappingKey(
         _ id: Int32, nodes: borrowing ArenaBuffer<RawNode>, bytes: borrowing ArenaBuffer<UInt8>
     ) -> MappingKey {
@@ -478,16 +480,22 @@ struct TreeBuilder: ~Copyable {
         for p in 0..<pairs {
             keys.append(Self.mappingKey(children[start + 2 * p], nodes: nodes, bytes: scalarBytes))
         }
-        let bytes = UnsafePointer(scalarBytes.base)
-        if pairs <= 16 {
-            for p in 1..<pairs where keys[p].length >= 0 {
-                for q in 0..<p where Self.sameKey(keys[q], keys[p], bytes: bytes) {
-                    reportDuplicate(pair: p, previous: q, start: start)
-                    break
-                }
-            }
+        if pairs > 16 {
+            checkDuplicateKeysHashed(start: start, pairs: pairs)
             return
         }
+        let bytes = UnsafePointer(scalarBytes.base)
+        for p in 1..<pairs where keys[p].length >= 0 {
+            for q in 0..<p where Self.sameKey(keys[q], keys[p], bytes: bytes) {
+                reportDuplicate(pair: p, previous: q, start: start)
+                break
+            }
+        }
+    }
+
+    /// ``checkDuplicateKeys(start:count:)`` for a big mapping, once `keys` holds its keys.
+    private mutating func checkDuplicateKeysHashed(start: Int, pairs: Int) {
+        let bytes = UnsafePointer(scalarBytes.base)
         var size = 64
         while size < 2 * pairs { size *= 2 }
         // Slot -> index of the first pair with that key, or -1 when free. Open addressing.
