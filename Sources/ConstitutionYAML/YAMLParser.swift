@@ -211,8 +211,8 @@ struct TreeBuilder: ~Copyable {
     /// The tag table every file starts with: index 0 means "no tag".
     private static let initialTags = [""]
 
-    let path: String
-    let source: [UInt8]
+    var path: String
+    var source: [UInt8]
     let aliasBudget: Int
 
     var nodes: ArenaBuffer<RawNode>
@@ -290,11 +290,21 @@ struct TreeBuilder: ~Copyable {
         }
     }
 
+    /// The finished file. The builder's results are moved out (swapped with empty values), not
+    /// copied: a copy, then the builder's release, cost a retain and a release per field per file.
     consuming func finish() -> YAMLFile {
         YAMLFile(
-            path: path, source: source, nodes: nodes.array(), children: children.array(),
-            scalarBytes: scalarBytes.array(), tags: tags, documentInfos: documents, diagnostics: diagnostics,
-            error: error)
+            path: Self.take(&path, ""), source: Self.take(&source, []), nodes: nodes.array(),
+            children: children.array(), scalarBytes: scalarBytes.array(), tags: Self.take(&tags, []),
+            documentInfos: Self.take(&documents, []), diagnostics: Self.take(&diagnostics, []),
+            error: Self.take(&error, nil))
+    }
+
+    /// Returns `value`, leaving `empty` in its place.
+    private static func take<Value>(_ value: inout Value, _ empty: Value) -> Value {
+        var result = empty
+        swap(&result, &value)
+        return result
     }
 
     // MARK: Events
