@@ -150,7 +150,7 @@ struct ArenaBuffer<Element>: ~Copyable {
     mutating func append(_ element: Element) {
         if count == capacity { grow(toAtLeast: count + 1) }
         (base + count).initialize(to: element)
-        count += 1
+        count &+= 1  // cannot overflow: count < capacity, an allocated size
     }
 
     /// Appends `n` elements copied from `source`, which must not point into this buffer.
