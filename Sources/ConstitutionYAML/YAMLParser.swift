@@ -136,6 +136,8 @@ struct ArenaBuffer<Element>: ~Copyable {
 
     var isEmpty: Bool { count == 0 }
 
+    /// The element at `index`. Checked only in debug builds: the builder's indices come from its
+    /// own bookkeeping, never from the input.
     subscript(index: Int) -> Element {
         get {
             assert(index >= 0 && index < count)
@@ -251,6 +253,7 @@ struct TreeBuilder: ~Copyable {
         scalarBytes = ArenaBuffer(capacity: source.count + 16)
     }
 
+    /// Parses `buffer` (the file's bytes), building the arena.
     mutating func run(_ buffer: UnsafeBufferPointer<UInt8>) {
         offsets = ByteOffsetMap(source: buffer)
         // libyaml's parser and event records live on the stack: no allocation per file.
@@ -263,6 +266,7 @@ struct TreeBuilder: ~Copyable {
         }
     }
 
+    /// The event loop, on libyaml records the caller owns.
     private mutating func run(
         _ buffer: UnsafeBufferPointer<UInt8>, parser: UnsafeMutablePointer<yaml_parser_t>,
         event: UnsafeMutablePointer<yaml_event_t>
