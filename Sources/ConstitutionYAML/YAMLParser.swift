@@ -52,7 +52,16 @@ struct ByteOffsetMap {
         var i = bomLength
         if let base = source.baseAddress {
             let raw = UnsafeRawPointer(base)
-            // Eight bytes at a time: any byte with its top bit set means non-ASCII.
+            // 32, then 8 bytes at a time: any byte with its top bit set means non-ASCII.
+            while i + 32 <= n {
+                let any =
+                    raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+                    | raw.loadUnaligned(fromByteOffset: i + 8, as: UInt64.self)
+                    | raw.loadUnaligned(fromByteOffset: i + 16, as: UInt64.self)
+                    | raw.loadUnaligned(fromByteOffset: i + 24, as: UInt64.self)
+                if any & 0x8080_8080_8080_8080 != 0 { break }
+                i += 32
+            }
             while i + 8 <= n {
                 if raw.loadUnaligned(fromByteOffset: i, as: UInt64.self) & 0x8080_8080_8080_8080 != 0 {
                     allASCII = false
@@ -87,7 +96,11 @@ struct ByteOffsetMap {
     }
 
     func offset(ofCharacter index: Int, in source: UnsafeBufferPointer<UInt8>) -> Int {
-        if ascii { return index + bomLength }
+        ascii ? index + bomLength : offset(ofCharacterCounting: index, in: source)
+    }
+
+    /// The non-ASCII case: from the checkpoint before `index`, step over UTF-8 sequences.
+    private func offset(ofCharacterCounting index: Int, in source: UnsafeBufferPointer<UInt8>) -> Int {
         let slot = index / stride
         guard slot < checkpoints.count else { return source.count }
         var byte = Int(checkpoints[slot])
@@ -100,25 +113,126 @@ struct ByteOffsetMap {
     }
 }
 
-/// The event-driven builder. Value type, single use.
-struct TreeBuilder {
-    let path: String
-    let source: [UInt8]
+/// A growable buffer owned by the builder, for plain values (node records, ids, bytes).
+///
+/// Appending is a capacity check and a store: no uniqueness check, retain or release as with an
+/// `Array` that a mutating method appends to on every event. ``TreeBuilder/finish()`` copies the
+/// contents into arrays once; the memory is freed when the buffer goes away.
+struct ArenaBuffer<Element>: ~Copyable {
+    /// The first element. Valid for `count` elements, allocated for more.
+    private(set) var base: UnsafeMutablePointer<Element>
+    private(set) var count = 0
+    private var capacity: Int
+
+    init(capacity: Int) {
+        self.capacity = max(capacity, 8)
+        base = .allocate(capacity: self.capacity)
+    }
+
+    deinit {
+        base.deinitialize(count: count)
+        base.deallocate()
+    }
+
+    var isEmpty: Bool { count == 0 }
+
+    /// The element at `index`. Checked only in debug builds: the builder's indices come from its
+    /// own bookkeeping, never from the input.
+    subscript(index: Int) -> Element {
+        get {
+            assert(index >= 0 && index < count)
+            return base[index]
+        }
+        set {
+            assert(index >= 0 && index < count)
+            base[index] = newValue
+        }
+    }
+
+    mutating func append(_ element: Element) {
+        if count == capacity { grow(toAtLeast: count + 1) }
+        (base + count).initialize(to: element)
+        count &+= 1  // cannot overflow: count < capacity, an allocated size
+    }
+
+    /// Appends `n` elements copied from `source`, which must not point into this buffer.
+    mutating func append(copying source: UnsafePointer<Element>, count n: Int) {
+        if count + n > capacity { grow(toAtLeast: count + n) }
+        (base + count).initialize(from: source, count: n)
+        count += n
+    }
+
+    /// Removes and returns the last element; the buffer must not be empty.
+    mutating func removeLast() -> Element {
+        precondition(count > 0)
+        count -= 1
+        return (base + count).move()
+    }
+
+    /// Drops the elements from `newCount` on.
+    mutating func removeAll(from newCount: Int) {
+        precondition(newCount >= 0 && newCount <= count)
+        (base + newCount).deinitialize(count: count - newCount)
+        count = newCount
+    }
+
+    /// The contents as an array (one bulk copy).
+    ///
+    /// `reserveCapacity` then `append(contentsOf:)` are specialized for `Element`;
+    /// `Array(unsafeUninitializedCapacity:)` allocates through an unspecialized path that looks
+    /// the storage type up at run time, which costs more than the copy.
+    func array() -> [Element] {
+        var result: [Element] = []
+        result.reserveCapacity(count)
+        result.append(contentsOf: UnsafeBufferPointer(start: base, count: count))
+        return result
+    }
+
+    private mutating func grow(toAtLeast minimum: Int) {
+        let newCapacity = max(minimum, capacity * 2)
+        let newBase = UnsafeMutablePointer<Element>.allocate(capacity: newCapacity)
+        newBase.moveInitialize(from: base, count: count)
+        base.deallocate()
+        base = newBase
+        capacity = newCapacity
+    }
+}
+
+/// The event-driven builder. Single use: ``run(_:)`` then ``finish()``.
+struct TreeBuilder: ~Copyable {
+    /// An open collection: its node, where its children start on `pending`, whether it has an
+    /// anchor (the name is the last of `openAnchors`), and how many nodes aliases inside it add
+    /// once expanded.
+    struct OpenCollection {
+        var node: Int32
+        var firstPending: Int
+        var anchored: Bool
+        var aliasExtra: Int
+    }
+
+    /// The tag table every file starts with: index 0 means "no tag".
+    private static let initialTags = [""]
+
+    var path: String
+    var source: [UInt8]
     let aliasBudget: Int
 
-    var nodes: [RawNode] = []
-    var children: [Int32] = []
-    var scalarBytes: [UInt8] = []
-    var tags: [String] = [""]
+    var nodes: ArenaBuffer<RawNode>
+    var children: ArenaBuffer<Int32>
+    var scalarBytes: ArenaBuffer<UInt8>
+    var tags: [String] = TreeBuilder.initialTags
     var tagIndex: [String: UInt16] = [:]
     var documents: [YAMLDocumentInfo] = []
     var diagnostics: [Diagnostic] = []
     var error: YAMLParseError?
 
-    /// Open collections: node id, where their children start on `pending`, their anchor, and
-    /// how many nodes aliases inside them add once expanded.
-    var stack: [(node: Int32, firstPending: Int, anchor: String?, aliasExtra: Int)] = []
-    var pending: [Int32] = []
+    var stack = ArenaBuffer<OpenCollection>(capacity: 32)
+    /// Anchor names of the open collections that have one, innermost last.
+    var openAnchors: [String] = []
+    /// Children of the open collections, innermost last.
+    var pending = ArenaBuffer<Int32>(capacity: 64)
+    /// Scratch for the duplicate-key check: the keys of the mapping being closed.
+    var keys = ArenaBuffer<MappingKey>(capacity: 16)
     /// Anchors of the current document: the node and its size once aliases are expanded.
     var anchors: [String: (node: Int32, expanded: Int)] = [:]
     /// Nodes that aliases have added to the current document so far (the alias budget's count).
@@ -132,19 +246,31 @@ struct TreeBuilder {
         self.path = path
         self.source = source
         self.aliasBudget = aliasBudget
-        nodes.reserveCapacity(source.count / 12 + 16)
-        children.reserveCapacity(source.count / 12 + 16)
-        scalarBytes.reserveCapacity(source.count / 2 + 16)
+        // Sized so that growing is rare: over the sample corpus, files have at most one node per
+        // ten bytes and fewer scalar bytes than source bytes (a plain mapping is mostly scalars).
+        nodes = ArenaBuffer(capacity: source.count / 10 + 16)
+        children = ArenaBuffer(capacity: source.count / 10 + 16)
+        scalarBytes = ArenaBuffer(capacity: source.count + 16)
     }
 
+    /// Parses `buffer` (the file's bytes), building the arena.
     mutating func run(_ buffer: UnsafeBufferPointer<UInt8>) {
         offsets = ByteOffsetMap(source: buffer)
-        let parser = UnsafeMutablePointer<yaml_parser_t>.allocate(capacity: 1)
-        let event = UnsafeMutablePointer<yaml_event_t>.allocate(capacity: 1)
-        defer {
-            parser.deallocate()
-            event.deallocate()
+        // libyaml's parser and event records live on the stack: no allocation per file.
+        var parserRecord = yaml_parser_t()
+        var eventRecord = yaml_event_t()
+        withUnsafeMutablePointer(to: &parserRecord) { parser in
+            withUnsafeMutablePointer(to: &eventRecord) { event in
+                run(buffer, parser: parser, event: event)
+            }
         }
+    }
+
+    /// The event loop, on libyaml records the caller owns.
+    private mutating func run(
+        _ buffer: UnsafeBufferPointer<UInt8>, parser: UnsafeMutablePointer<yaml_parser_t>,
+        event: UnsafeMutablePointer<yaml_event_t>
+    ) {
         guard yaml_parser_initialize(parser) != 0 else {
             error = YAMLParseError(reason: .io, location: .start, message: "libyaml could not allocate a parser")
             return
@@ -162,16 +288,27 @@ struct TreeBuilder {
                 return
             }
             let type = event.pointee.type
-            let keepGoing = handle(event.pointee, buffer)
+            let keepGoing = handle(event, buffer)
             yaml_event_delete(event)
             if !keepGoing || type == YAML_STREAM_END_EVENT { return }
         }
     }
 
-    func finish() -> YAMLFile {
+    /// The finished file. The builder's results are moved out (swapped with empty values), not
+    /// copied: a copy, then the builder's release, cost a retain and a release per field per file.
+    consuming func finish() -> YAMLFile {
         YAMLFile(
-            path: path, source: source, nodes: nodes, children: children, scalarBytes: scalarBytes,
-            tags: tags, documentInfos: documents, diagnostics: diagnostics, error: error)
+            path: Self.take(&path, ""), source: Self.take(&source, []), nodes: nodes.array(),
+            children: children.array(), scalarBytes: scalarBytes.array(), tags: Self.take(&tags, []),
+            documentInfos: Self.take(&documents, []), diagnostics: Self.take(&diagnostics, []),
+            error: Self.take(&error, nil))
+    }
+
+    /// Returns `value`, leaving `empty` in its place.
+    private static func take<Value>(_ value: inout Value, _ empty: Value) -> Value {
+        var result = empty
+        swap(&result, &value)
+        return result
     }
 
     // MARK: Events
@@ -182,26 +319,28 @@ struct TreeBuilder {
             offset: offsets.offset(ofCharacter: m.index, in: buffer))
     }
 
-    private mutating func handle(_ e: yaml_event_t, _ buffer: UnsafeBufferPointer<UInt8>) -> Bool {
-        switch e.type {
+    /// Handles one event (read in place, not copied). Returns false to stop parsing.
+    @inline(__always)  // the event loop's body: saves a call, prologue and epilogue per event
+    private mutating func handle(_ e: UnsafePointer<yaml_event_t>, _ buffer: UnsafeBufferPointer<UInt8>) -> Bool {
+        switch e.pointee.type {
         case YAML_DOCUMENT_START_EVENT:
-            documentStart = mark(e.start_mark, buffer)
-            documentExplicit = e.data.document_start.implicit == 0
+            documentStart = mark(e.pointee.start_mark, buffer)
+            documentExplicit = e.pointee.data.document_start.implicit == 0
             documentRoot = -1
             documentAliasNodes = 0
-            anchors.removeAll(keepingCapacity: true)
+            if !anchors.isEmpty { anchors.removeAll(keepingCapacity: true) }
         case YAML_DOCUMENT_END_EVENT:
             if documentRoot >= 0 {
                 documents.append(
                     YAMLDocumentInfo(
-                        root: documentRoot, start: documentStart, end: mark(e.end_mark, buffer),
+                        root: documentRoot, start: documentStart, end: mark(e.pointee.end_mark, buffer),
                         explicitStart: documentExplicit))
             }
         case YAML_SCALAR_EVENT:
-            let s = e.data.scalar
+            let s = e.pointee.data.scalar
             let start = UInt32(scalarBytes.count)
             if let value = s.value, s.length > 0 {
-                scalarBytes.append(contentsOf: UnsafeBufferPointer(start: value, count: s.length))
+                scalarBytes.append(copying: value, count: s.length)
             }
             let style: ScalarStyle
             switch s.style {
@@ -211,71 +350,84 @@ struct TreeBuilder {
             case YAML_FOLDED_SCALAR_STYLE: style = .folded
             default: style = .plain
             }
+            let tag = s.tag.map { internTag($0) } ?? 0
             let id = addNode(
-                .scalar, style: style.rawValue, tag: internTag(s.tag), at: mark(e.start_mark, buffer),
+                .scalar, style: style.rawValue, tag: tag, at: e.pointee.start_mark, buffer,
                 a: start, b: UInt32(s.length))
             if let anchor = s.anchor { anchors[String(cString: anchor)] = (id, 1) }
             attach(id)
         case YAML_SEQUENCE_START_EVENT, YAML_MAPPING_START_EVENT:
-            let isMap = e.type == YAML_MAPPING_START_EVENT
-            let tag = isMap ? e.data.mapping_start.tag : e.data.sequence_start.tag
-            let anchor = isMap ? e.data.mapping_start.anchor : e.data.sequence_start.anchor
+            let isMap = e.pointee.type == YAML_MAPPING_START_EVENT
+            let tagName = isMap ? e.pointee.data.mapping_start.tag : e.pointee.data.sequence_start.tag
+            let anchor = isMap ? e.pointee.data.mapping_start.anchor : e.pointee.data.sequence_start.anchor
             let flow =
                 isMap
-                ? e.data.mapping_start.style == YAML_FLOW_MAPPING_STYLE
-                : e.data.sequence_start.style == YAML_FLOW_SEQUENCE_STYLE
+                ? e.pointee.data.mapping_start.style == YAML_FLOW_MAPPING_STYLE
+                : e.pointee.data.sequence_start.style == YAML_FLOW_SEQUENCE_STYLE
+            let tag = tagName.map { internTag($0) } ?? 0
             let id = addNode(
-                isMap ? .mapping : .sequence, style: flow ? 1 : 0, tag: internTag(tag),
-                at: mark(e.start_mark, buffer), a: 0, b: 0)
+                isMap ? .mapping : .sequence, style: flow ? 1 : 0, tag: tag, at: e.pointee.start_mark, buffer,
+                a: 0, b: 0)
             // Anchors of collections are registered when they close, so a node can never
             // alias itself: the tree stays acyclic.
-            stack.append((id, pending.count, anchor.map { String(cString: $0) }, 0))
+            if let anchor { openAnchors.append(String(cString: anchor)) }
+            stack.append(OpenCollection(node: id, firstPending: pending.count, anchored: anchor != nil, aliasExtra: 0))
         case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
-            guard let frame = stack.popLast() else { return true }
+            guard !stack.isEmpty else { return true }
+            let frame = stack.removeLast()
             close(frame.node, firstPending: frame.firstPending)
-            if let anchor = frame.anchor {
+            if frame.anchored {
                 // Expanded size: the nodes written inside it plus what its aliases add.
-                anchors[anchor] = (frame.node, nodes.count - Int(frame.node) + frame.aliasExtra)
+                anchors[openAnchors.removeLast()] = (frame.node, nodes.count - Int(frame.node) + frame.aliasExtra)
             }
             if !stack.isEmpty { stack[stack.count - 1].aliasExtra += frame.aliasExtra }
             attach(frame.node)
         case YAML_ALIAS_EVENT:
-            let name = e.data.alias.anchor.map { String(cString: $0) } ?? ""
-            let at = mark(e.start_mark, buffer)
-            guard let target = anchors[name] else {
-                error = YAMLParseError(reason: .syntax, location: at, message: "found undefined alias '\(name)'")
-                return false
-            }
-            // The alias budget: O(1) per alias, no per-node bookkeeping for the (common) files
-            // without aliases.
-            documentAliasNodes += target.expanded
-            if documentAliasNodes > aliasBudget {
-                error = YAMLParseError(
-                    reason: .aliasBudget, location: at,
-                    message: "aliases expand to more than \(aliasBudget) nodes (an alias bomb?); parsing stopped")
-                return false
-            }
-            if !stack.isEmpty { stack[stack.count - 1].aliasExtra += target.expanded - 1 }
-            let id = addNode(.alias, style: 0, tag: 0, at: at, a: UInt32(target.node), b: 0)
-            attach(id)
+            return alias(e, buffer)
         default:
             break
         }
         return true
     }
 
+    /// Adds an alias node, or stops parsing on an undefined alias or an exhausted alias budget.
+    private mutating func alias(_ e: UnsafePointer<yaml_event_t>, _ buffer: UnsafeBufferPointer<UInt8>) -> Bool {
+        let name = e.pointee.data.alias.anchor.map { String(cString: $0) } ?? ""
+        let at = mark(e.pointee.start_mark, buffer)
+        guard let target = anchors[name] else {
+            error = YAMLParseError(reason: .syntax, location: at, message: "found undefined alias '\(name)'")
+            return false
+        }
+        // The alias budget: O(1) per alias, no per-node bookkeeping for the (common) files
+        // without aliases.
+        documentAliasNodes += target.expanded
+        if documentAliasNodes > aliasBudget {
+            error = YAMLParseError(
+                reason: .aliasBudget, location: at,
+                message: "aliases expand to more than \(aliasBudget) nodes (an alias bomb?); parsing stopped")
+            return false
+        }
+        if !stack.isEmpty { stack[stack.count - 1].aliasExtra += target.expanded - 1 }
+        let id = addNode(.alias, style: 0, tag: 0, at: e.pointee.start_mark, buffer, a: UInt32(target.node), b: 0)
+        attach(id)
+        return true
+    }
+
     private mutating func addNode(
-        _ kind: YAMLNodeKind, style: UInt8, tag: UInt16, at: SourceLocation, a: UInt32, b: UInt32
+        _ kind: YAMLNodeKind, style: UInt8, tag: UInt16, at m: yaml_mark_t, _ buffer: UnsafeBufferPointer<UInt8>,
+        a: UInt32, b: UInt32
     ) -> Int32 {
         let id = Int32(nodes.count)
         nodes.append(
             RawNode(
-                kind: kind, style: style, tag: tag, line: UInt32(truncatingIfNeeded: at.line),
-                column: UInt32(truncatingIfNeeded: at.column), offset: UInt32(truncatingIfNeeded: at.offset),
+                kind: kind, style: style, tag: tag, line: UInt32(truncatingIfNeeded: m.line + 1),
+                column: UInt32(truncatingIfNeeded: m.column + 1),
+                offset: UInt32(truncatingIfNeeded: offsets.offset(ofCharacter: m.index, in: buffer)),
                 a: a, b: b))
         return id
     }
 
+    @inline(__always)  // once per node; measured: the call cost more than the body
     private mutating func attach(_ id: Int32) {
         if stack.isEmpty {
             documentRoot = id
@@ -285,77 +437,122 @@ struct TreeBuilder {
     }
 
     /// Moves a closed collection's children into the arena and checks duplicate keys.
+    @inline(__always)  // once per collection, from the event loop
     private mutating func close(_ id: Int32, firstPending: Int) {
         let count = pending.count - firstPending
         let start = children.count
-        children.append(contentsOf: pending[firstPending...])
-        pending.removeSubrange(firstPending...)
+        children.append(copying: pending.base + firstPending, count: count)
+        pending.removeAll(from: firstPending)
         nodes[Int(id)].a = UInt32(start)
         nodes[Int(id)].b = UInt32(count)
         if nodes[Int(id)].kind == .mapping, count >= 4 { checkDuplicateKeys(start: start, count: count) }
     }
 
-    private func keyBytes(_ id: Int32) -> ArraySlice<UInt8>? {
-        guard let (start, length) = keyRange(id) else { return nil }
-        return scalarBytes[start..<start + length]
+    /// A mapping key as the duplicate check compares it: where its bytes are in `scalarBytes`
+    /// (an alias key counts as its anchor's scalar), `length` -1 for a collection key (never a
+    /// duplicate), and its first (up to) eight bytes so that most different keys differ without
+    /// a `memcmp`.
+    struct MappingKey {
+        var start: Int
+        var length: Int
+        var prefix: UInt64
     }
 
-    /// The scalar range of a key node (following an alias), or nil for a collection key.
-    private func keyRange(_ id: Int32) -> (Int, Int)? {
+    /// The key node `id` as a ``MappingKey``. Static, on the two buffers it reads: a
+    /// non-mutating method would get a copy of the whole builder on every call.
+    @inline(__always)  // once per key of every mapping closed; the call cost a third of it
+    private static func mappingKey(
+        _ id: Int32, nodes: borrowing ArenaBuffer<RawNode>, bytes: borrowing ArenaBuffer<UInt8>
+    ) -> MappingKey {
         var n = nodes[Int(id)]
         if n.kind == .alias { n = nodes[Int(n.a)] }
-        guard n.kind == .scalar else { return nil }
-        return (Int(n.a), Int(n.b))
-    }
-
-    private func sameKey(_ x: (Int, Int), _ y: (Int, Int)) -> Bool {
-        guard x.1 == y.1 else { return false }
-        return scalarBytes.withUnsafeBufferPointer { b in
-            memcmp(b.baseAddress! + x.0, b.baseAddress! + y.0, x.1) == 0
+        guard n.kind == .scalar else { return MappingKey(start: 0, length: -1, prefix: 0) }
+        let start = Int(n.a)
+        let length = Int(n.b)
+        var prefix: UInt64 = 0
+        if start + 8 <= bytes.count {
+            prefix = UInt64(littleEndian: UnsafeRawPointer(bytes.base + start).loadUnaligned(as: UInt64.self))
+            if length < 8 { prefix &= (1 << (UInt64(length) * 8)) - 1 }
+        } else {
+            for i in 0..<min(length, 8) { prefix |= UInt64(bytes[start + i]) << (UInt64(i) * 8) }
         }
+        return MappingKey(start: start, length: length, prefix: prefix)
     }
 
+    /// Whether two scalar keys have the same bytes (`bytes`: the start of `scalarBytes`).
+    private static func sameKey(_ x: MappingKey, _ y: MappingKey, bytes: UnsafePointer<UInt8>) -> Bool {
+        x.length == y.length && x.prefix == y.prefix
+            && (x.length <= 8 || memcmp(bytes + x.start + 8, bytes + y.start + 8, x.length - 8) == 0)
+    }
+
+    /// Warns about every key of the mapping whose entries are `children[start..<start + count]`
+    /// that repeats an earlier key, naming the first occurrence. Small mappings compare every
+    /// pair; big ones use a table keyed by the (seeded) hash of the bytes.
     private mutating func checkDuplicateKeys(start: Int, count: Int) {
         let pairs = count / 2
-        var firstSeen: [ArraySlice<UInt8>: Int32] = [:]  // only for big mappings
+        keys.removeAll(from: 0)
         for p in 0..<pairs {
-            let keyID = children[start + 2 * p]
-            guard let range = keyRange(keyID) else { continue }
-            var previous: Int32?
-            if pairs <= 16 {
-                for q in 0..<p {
-                    let other = children[start + 2 * q]
-                    if let r = keyRange(other), sameKey(r, range) { previous = other; break }
-                }
-                guard let previous else { continue }
-                reportDuplicate(keyID, previous: previous, text: String(decoding: scalarBytes[range.0..<range.0 + range.1], as: UTF8.self))
-                continue
-            }
-            guard let key = keyBytes(keyID) else { continue }
-            if let seen = firstSeen[key] {
-                previous = seen
-            } else {
-                firstSeen[key] = keyID
-            }
-            if let previous {
-                reportDuplicate(keyID, previous: previous, text: String(decoding: key, as: UTF8.self))
+            keys.append(Self.mappingKey(children[start + 2 * p], nodes: nodes, bytes: scalarBytes))
+        }
+        if pairs > 16 {
+            checkDuplicateKeysHashed(start: start, pairs: pairs)
+            return
+        }
+        let bytes = UnsafePointer(scalarBytes.base)
+        for p in 1..<pairs where keys[p].length >= 0 {
+            for q in 0..<p where Self.sameKey(keys[q], keys[p], bytes: bytes) {
+                reportDuplicate(pair: p, previous: q, start: start)
+                break
             }
         }
     }
 
-    private mutating func reportDuplicate(_ keyID: Int32, previous: Int32, text: String) {
-                let n = nodes[Int(keyID)]
-                diagnostics.append(
-                    Diagnostic(
-                        path: path,
-                        location: SourceLocation(line: Int(n.line), column: Int(n.column), offset: Int(n.offset)),
-                        severity: .warning,
-                        message: "duplicate key '\(text)' (first at line \(nodes[Int(previous)].line)); the last one wins"
-                    ))
+    /// ``checkDuplicateKeys(start:count:)`` for a big mapping, once `keys` holds its keys.
+    private mutating func checkDuplicateKeysHashed(start: Int, pairs: Int) {
+        let bytes = UnsafePointer(scalarBytes.base)
+        var size = 64
+        while size < 2 * pairs { size *= 2 }
+        // Slot -> index of the first pair with that key, or -1 when free. Open addressing.
+        var slots = ArenaBuffer<Int32>(capacity: size)
+        for _ in 0..<size { slots.append(-1) }
+        for p in 0..<pairs where keys[p].length >= 0 {
+            let key = keys[p]
+            var hasher = Hasher()
+            hasher.combine(bytes: UnsafeRawBufferPointer(start: bytes + key.start, count: key.length))
+            var slot = hasher.finalize() & (size - 1)
+            while true {
+                let q = Int(slots[slot])
+                if q < 0 {
+                    slots[slot] = Int32(p)
+                    break
+                }
+                if Self.sameKey(keys[q], key, bytes: bytes) {
+                    reportDuplicate(pair: p, previous: q, start: start)
+                    break
+                }
+                slot = (slot + 1) & (size - 1)
+            }
+        }
     }
 
-    private mutating func internTag(_ tag: UnsafeMutablePointer<yaml_char_t>?) -> UInt16 {
-        guard let tag else { return 0 }
+    /// Warns that the key of pair `pair` repeats the key of pair `previous` (pairs of the mapping
+    /// whose entries start at `children[start]`).
+    private mutating func reportDuplicate(pair: Int, previous: Int, start: Int) {
+        let keyID = children[start + 2 * pair]
+        let previousID = children[start + 2 * previous]
+        let key = keys[pair]
+        let text = String(decoding: UnsafeBufferPointer(start: scalarBytes.base + key.start, count: key.length), as: UTF8.self)
+        let n = nodes[Int(keyID)]
+        diagnostics.append(
+            Diagnostic(
+                path: path,
+                location: SourceLocation(line: Int(n.line), column: Int(n.column), offset: Int(n.offset)),
+                severity: .warning,
+                message: "duplicate key '\(text)' (first at line \(nodes[Int(previousID)].line)); the last one wins"
+            ))
+    }
+
+    private mutating func internTag(_ tag: UnsafeMutablePointer<yaml_char_t>) -> UInt16 {
         let text = String(cString: tag)
         if let index = tagIndex[text] { return index }
         guard tags.count < Int(UInt16.max) else { return 0 }
