@@ -172,6 +172,9 @@ public struct Workspace: Sendable {
     /// and helps: the walk never runs far ahead, so a huge tree is never held in memory.
     static let walkAhead = 512
 
+    /// How many walked files are handed to the workers at a time.
+    static let batchSize = 16
+
     /// Walks `inputs` and visits the files on the workers while the walk is still going (the
     /// walking thread helps whenever it is ahead), handing each result to `emit` in walk order
     /// (sorted by path within one input), one call at a time. Nothing is kept: memory holds
@@ -187,10 +190,19 @@ public struct Workspace: Sendable {
             DispatchQueue.concurrentPerform(iterations: workers) { worker in
                 func work(_ index: Int, _ file: WalkedFile) { results.deliver(index, file.path, visit(file)) }
                 if worker == 0 {
+                    // Files are handed over in small batches: one lock and one wake-up per batch,
+                    // not per file (a worker woken for every file spends more time switching
+                    // than parsing).
+                    var batch: [WalkedFile] = []
+                    batch.reserveCapacity(Self.batchSize)
                     missing.value = FileWalker().walk(inputs, displayRoot: displayRoot) { file in
-                        queue.push(file)
+                        batch.append(file)
+                        guard batch.count >= Self.batchSize else { return }
+                        queue.push(batch)
+                        batch.removeAll(keepingCapacity: true)
                         while queue.backlog > Self.walkAhead, let (index, next) = queue.pop() { work(index, next) }
                     }
+                    queue.push(batch)
                     queue.finish()
                 }
                 while let (index, file) = queue.pop() { work(index, file) }
@@ -274,15 +286,16 @@ private final class WorkQueue: @unchecked Sendable {
         pthread_mutex_destroy(&mutex)
     }
 
-    func push(_ file: WalkedFile) {
+    func push(_ files: [WalkedFile]) {
+        guard !files.isEmpty else { return }
         pthread_mutex_lock(&mutex)
         if head >= 256 && head * 2 >= items.count {
             items.removeFirst(head)
             base += head
             head = 0
         }
-        items.append(file)
-        pthread_cond_signal(&condition)
+        items.append(contentsOf: files)
+        if files.count > 1 { pthread_cond_broadcast(&condition) } else { pthread_cond_signal(&condition) }
         pthread_mutex_unlock(&mutex)
     }
 

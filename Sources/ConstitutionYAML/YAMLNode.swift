@@ -77,6 +77,15 @@ public struct YAMLNode: Sendable {
         return String(decoding: file.scalarBytes[Int(r.a)..<Int(r.a + r.b)], as: UTF8.self)
     }
 
+    /// Calls `body` with a scalar's UTF-8 bytes (nil for other nodes), without allocating.
+    public func withScalarBytes<R>(_ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R? {
+        let r = file.nodes[Int(targetID)]
+        guard r.kind == .scalar else { return nil }
+        return try file.scalarBytes.withUnsafeBufferPointer { all in
+            try body(UnsafeBufferPointer(rebasing: all[Int(r.a)..<Int(r.a + r.b)]))
+        }
+    }
+
     /// Whether this is a scalar whose bytes equal `text`, without allocating.
     public func scalarEquals(_ text: String) -> Bool {
         let r = file.nodes[Int(targetID)]

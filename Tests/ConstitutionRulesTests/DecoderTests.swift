@@ -144,6 +144,17 @@ struct EvaluatorTests {
         #expect(CompiledRegex.requiredLiteral("a|b") == [])
         #expect(CompiledRegex.requiredLiteral("zpool destroy") == Array("zpool destroy".utf8))
         #expect(CompiledRegex.requiredLiteral("colou?r") == Array("colo".utf8))
+        // Alternation inside a group leaves the literals outside it required; at the top level
+        // (plain or as GNU `\|`) nothing is.
+        #expect(CompiledRegex.requiredLiteral("(^|[^a-z])qm create") == Array("qm create".utf8))
+        #expect(CompiledRegex.requiredLiteral("(a|b)?xyz") == Array("xyz".utf8))
+        #expect(CompiledRegex.requiredLiteral("qm create|virt-install") == [])
+        #expect(CompiledRegex.requiredLiteral("qm create\\|virt") == [])
+        let q = try CompiledRegex("(^|[^a-z])qm create")
+        #expect(q.firstMatch(in: "sudo qm create 100") == 4..<14)
+        #expect(q.firstMatch(in: "qm create 100") == 0..<9)
+        #expect(q.firstMatch(in: "xqm create") == nil)
+        #expect(q.firstMatch(in: "qm set 100") == nil)
         let r = try CompiledRegex("address=/\\.?lab/")
         #expect(r.firstMatch(in: "x\naddress=/lab/10.0.0.1") == 2..<15)
         #expect(r.firstMatch(in: "address=/nas.lab/1") == nil)

@@ -120,10 +120,12 @@ enum ConditionEvaluator {
                 }
                 return (true, values.first?.location ?? v.location)
             }
-        case .equals(let o):
-            guard let text = v.scalarText else { return (false, v.location) }
-            return (resolve(o, ctx).contains { $0 == text }, v.location)
-        case .isIn(let o):
+        case .equals(let o), .isIn(let o):
+            if case .node(let n, _) = v {
+                // Compared in place: no String per value.
+                guard n.kind == .scalar else { return (false, v.location) }
+                return (resolve(o, ctx).contains { n.scalarEquals($0) }, v.location)
+            }
             guard let text = v.scalarText else { return (false, v.location) }
             return (resolve(o, ctx).contains(text), v.location)
         case .contains(let o):
@@ -210,14 +212,23 @@ enum ConditionEvaluator {
     }
 
     private static func match(_ regex: CompiledRegex, _ v: Value) -> (Bool, SourceLocation) {
-        guard let text = v.scalarText else { return (false, v.location) }
-        guard let range = regex.firstMatch(in: text) else { return (false, v.location) }
+        let found: Range<Int>?
+        if case .node(let n, _) = v {
+            // Matched in place: no String per value.
+            guard let hit = n.withScalarBytes({ regex.firstMatch(in: $0) }) else { return (false, v.location) }
+            found = hit
+        } else {
+            guard let text = v.scalarText else { return (false, v.location) }
+            found = regex.firstMatch(in: text)
+        }
+        guard let range = found else { return (false, v.location) }
         return (true, v.locatedText?.location(ofUTF8: range.lowerBound) ?? v.location)
     }
 
     /// The operand's texts (a list operand yields each item; a scalar one item).
     static func resolve(_ o: Operand, _ ctx: EvalContext) -> [String] {
         switch o {
+        case .texts(let t): return t
         case .literal(let v): return texts(v)
         case .param(let name): return ctx.params[name].map(texts) ?? []
         case .subject(let path, let extract):

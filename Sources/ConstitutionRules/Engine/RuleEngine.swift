@@ -49,8 +49,11 @@ public final class BoundRule: Sendable {
     }
 
     static func bind(_ o: Operand, _ params: [String: Value]) -> Operand {
-        if case .param(let name) = o { return .literal(params[name] ?? .missing(.start)) }
-        return o
+        switch o {
+        case .param(let name): return .texts(params[name].map(ConditionEvaluator.texts) ?? [])
+        case .literal(let v): return .texts(ConditionEvaluator.texts(v))
+        default: return o
+        }
     }
 
     static func bind(_ c: Condition, _ params: [String: Value]) throws(RegexError) -> Condition {

@@ -8,6 +8,8 @@ public indirect enum Operand: Sendable {
     case param(String)
     case subject(PathExpression, extract: CompiledRegex?)
     case file(FileProperty)
+    /// Constant texts: a literal or a parameter, resolved once when the rule is bound.
+    case texts([String])
 
     /// Properties of the file being checked.
     public enum FileProperty: String, Sendable, CaseIterable {
@@ -128,7 +130,7 @@ extension Condition {
     var readsOnlyItsValue: Bool {
         func plain(_ o: Operand) -> Bool {
             switch o {
-            case .literal, .param: return true
+            case .literal, .param, .texts: return true
             case .subject, .file: return false
             }
         }

@@ -45,12 +45,15 @@ public final class CompiledRegex: @unchecked Sendable {
     /// The UTF-8 byte range of the first match in `text`, or nil.
     public func firstMatch(in text: String) -> Range<Int>? {
         var text = text
-        return text.withUTF8 { bytes -> Range<Int>? in
-            if !literal.isEmpty, !Self.contains(bytes, literal) { return nil }
-            var match = regmatch_t()
-            guard Self.exec(regex, bytes, &match, count: 1) else { return nil }
-            return Int(match.rm_so)..<Int(match.rm_eo)
-        }
+        return text.withUTF8 { firstMatch(in: $0) }
+    }
+
+    /// The byte range of the first match in UTF-8 `bytes`, or nil.
+    public func firstMatch(in bytes: UnsafeBufferPointer<UInt8>) -> Range<Int>? {
+        if !literal.isEmpty, !Self.contains(bytes, literal) { return nil }
+        var match = regmatch_t()
+        guard Self.exec(regex, bytes, &match, count: 1) else { return nil }
+        return Int(match.rm_so)..<Int(match.rm_eo)
     }
 
     /// Capture group `group` of the first match (the whole match for 0; the whole match when the
@@ -93,11 +96,11 @@ public final class CompiledRegex: @unchecked Sendable {
         ByteSearch.contains(haystack, needle)
     }
 
-    /// The longest run of literal bytes that every match must contain, or `[]` when unsure
-    /// (alternation, or nothing certain).
+    /// The longest run of literal bytes, outside any group, that every match must contain, or
+    /// `[]` when unsure (alternation at the top level, or nothing certain). Alternation inside a
+    /// group does not matter: `(^|[^a-z])qm create` must still contain `qm create`.
     static func requiredLiteral(_ pattern: String) -> [UInt8] {
         let p = Array(pattern.utf8)
-        if p.contains(UInt8(ascii: "|")) { return [] }
         var best: [UInt8] = []
         var run: [UInt8] = []
         var i = 0
@@ -135,12 +138,23 @@ public final class CompiledRegex: @unchecked Sendable {
             case UInt8(ascii: "+"):
                 flush()
                 i += 1
+            case UInt8(ascii: "|"):
+                if depth == 0 { return [] }
+                flush()
+                i += 1
             case UInt8(ascii: "."), UInt8(ascii: "^"), UInt8(ascii: "$"):
                 flush()
                 i += 1
             case UInt8(ascii: "\\"):
                 if i + 1 < p.count {
                     let e = p[i + 1]
+                    // `\|` is alternation too (a GNU extension).
+                    if e == UInt8(ascii: "|") {
+                        if depth == 0 { return [] }
+                        flush()
+                        i += 2
+                        continue
+                    }
                     let isClass = [UInt8(ascii: "s"), UInt8(ascii: "S"), UInt8(ascii: "w"), UInt8(ascii: "W"), UInt8(ascii: "b"), UInt8(ascii: "B"), UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "`"), UInt8(ascii: "'")].contains(e)
                     if isClass || (e >= UInt8(ascii: "0") && e <= UInt8(ascii: "9")) {
                         flush()
