@@ -135,6 +135,8 @@ public struct RuleEngine: Sendable {
     let queries: [SomeQuery]
     /// Facet extraction context.
     public let facetContext: FacetContext
+    /// The rules' selections, then the queries', prepared for reading on every file.
+    private let plans: [SelectionPlan]
 
     /// Creates an engine over bound rules.
     public init(rules: [BoundRule], facetContext: FacetContext = FacetContext()) {
@@ -147,6 +149,7 @@ public struct RuleEngine: Sendable {
             }
         }
         self.queries = queries
+        plans = (rules.map(\.selection) + queries.map(\.selection)).map(SelectionPlan.init)
     }
 
     /// Phase 1: everything that needs only `file`.
@@ -155,7 +158,7 @@ public struct RuleEngine: Sendable {
         let facetCache = FileScratch()
         let info = FileInfo(path: file.path)
         for (index, bound) in rules.enumerated() {
-            let subjects = Self.subjects(bound.selection, in: file, context: facetContext, cache: facetCache, params: bound.params)
+            let subjects = Self.subjects(plans[index], in: file, context: facetContext, cache: facetCache, params: bound.params)
             guard !subjects.isEmpty else { continue }
             out.subjectCounts.append((index, subjects.count))
             if bound.rule.isCrossDocument {
@@ -187,8 +190,8 @@ public struct RuleEngine: Sendable {
                 if let f = Self.check(bound, subject: s, anchor: a, file: info, index: nil) { out.findings.append(f) }
             }
         }
-        for q in queries {
-            let subjects = Self.subjects(q.selection, in: file, context: facetContext, cache: facetCache, params: [:])
+        for (i, q) in queries.enumerated() {
+            let subjects = Self.subjects(plans[rules.count + i], in: file, context: facetContext, cache: facetCache, params: [:])
             for (s, _) in subjects { out.candidates.append((q.id, RepoIndex.Candidate(value: s, file: info))) }
         }
         return out
@@ -212,8 +215,8 @@ public struct RuleEngine: Sendable {
         let cache = FileScratch()
         let info = FileInfo(path: file.path)
         var out: [(Int, RepoIndex.Candidate)] = []
-        for q in queries {
-            for (s, _) in Self.subjects(q.selection, in: file, context: facetContext, cache: cache, params: [:]) {
+        for (i, q) in queries.enumerated() {
+            for (s, _) in Self.subjects(plans[rules.count + i], in: file, context: facetContext, cache: cache, params: [:]) {
                 out.append((q.id, RepoIndex.Candidate(value: s, file: info)))
             }
         }
@@ -302,7 +305,7 @@ public struct RuleEngine: Sendable {
 
     /// The subjects `selection` picks in `file`.
     static func subjects(
-        _ selection: Selection, in file: LoadedFile, context: FacetContext, cache: FileScratch,
+        _ selection: SelectionPlan, in file: LoadedFile, context: FacetContext, cache: FileScratch,
         params: [String: Value]
     ) -> [(Value, SourceLocation)] {
         guard file.error == nil || file.yaml != nil || file.kind == .text else { return [] }
@@ -313,28 +316,27 @@ public struct RuleEngine: Sendable {
             if selection.exclude.contains(where: { $0.matches(segments: parts) }) { return [] }
         }
         let info = FileInfo(path: file.path)
+        let condition = selection.condition, each = selection.each
         func passes(_ v: Value) -> Bool {
-            guard let c = selection.condition else { return true }
+            guard let c = condition else { return true }
             let ctx = EvalContext(subject: v, file: info, params: params, index: nil)
             return ConditionEvaluator.evaluate(c, v, universal: false, ctx).0
         }
         func expand(_ v: Value) -> [(Value, SourceLocation)] {
-            guard !selection.each.isEmpty else { return [(v, v.location)] }
-            return selection.each.flatMap { $0.evaluateAnchored(v) }.filter { !$0.0.isMissing }
+            guard !each.isEmpty else { return [(v, v.location)] }
+            return each.flatMap { $0.evaluateAnchored(v) }.filter { !$0.0.isMissing }
         }
         if let facet = selection.facet {
-            let key = "\(facet.rawValue)\u{0}\(selection.key ?? "")"
-            let items: [FacetObject]
-            if let cached = cache.facets[key] {
-                items = cached
-            } else {
-                items = Facets.items(facet, in: file, key: selection.key, context: context, memo: cache.memo)
-                cache.facets[key] = items
+            let items = cache.facet(facet, key: selection.key) { Facets.items(facet, in: file, key: selection.key, context: context, memo: cache.memo) }
+            var out: [(Value, SourceLocation)] = []
+            for item in items {
+                let v = Value.object(item)
+                if passes(v) { out.append(contentsOf: expand(v)) }
             }
-            return items.map(Value.object).filter(passes).flatMap(expand)
+            return out
         }
         if file.kind == .text {
-            let v = Value.text(LocatedText(fileBytes: file.bytes))
+            let v = Value.text(cache.wholeText(file))
             return passes(v) ? expand(v) : []
         }
         guard let yaml = file.yaml else { return [] }
@@ -350,13 +352,59 @@ public struct RuleEngine: Sendable {
     }
 }
 
+/// A selection laid out for reading on every file: a class whose fields are read one at a
+/// time (a `Selection` struct fetched from a rule is copied, each of its arrays retained, on
+/// every use, which showed in profiles at 21 rules times every file).
+final class SelectionPlan: Sendable {
+    let kinds: [TargetKind]
+    let resources: [String]
+    let paths: [Glob]
+    let exclude: [Glob]
+    let condition: Condition?
+    let each: [PathExpression]
+    let facet: FacetName?
+    let key: String?
+
+    init(_ s: Selection) {
+        kinds = s.kinds
+        resources = s.resources
+        paths = s.paths
+        exclude = s.exclude
+        condition = s.condition
+        each = s.each
+        facet = s.facet
+        key = s.key
+    }
+
+    func selects(kind: FileKind) -> Bool { Selection.selects(kind: kind, kinds: kinds, facet: facet) }
+}
+
 /// Per-file work shared by every rule: facet items and the documents that can be subjects.
 final class FileScratch {
-    /// Facet items by facet and key.
-    var facets: [String: [FacetObject]] = [:]
+    /// Facet items by facet and key (a handful per file: a list beats hashing a key).
+    private var facets: [(facet: FacetName, key: String?, items: [FacetObject])] = []
     /// What the facets share.
     let memo = FacetMemo()
     private var docs: [(node: YAMLNode, kind: String?)]?
+
+    private var text: LocatedText?
+
+    /// A text file's whole text, every line mapped (made once per file, however many text
+    /// rules look at it).
+    func wholeText(_ file: LoadedFile) -> LocatedText {
+        if let text { return text }
+        let made = LocatedText(fileBytes: file.bytes)
+        text = made
+        return made
+    }
+
+    /// The items of `facet` (narrowed by `key`), made by `make` on first use.
+    func facet(_ facet: FacetName, key: String?, _ make: () -> [FacetObject]) -> [FacetObject] {
+        for entry in facets where entry.facet == facet && entry.key == key { return entry.items }
+        let items = make()
+        facets.append((facet, key, items))
+        return items
+    }
 
     /// The file's documents that can be subjects, with their Kubernetes `kind`: empty documents
     /// never are, and in a Kubernetes file only Kubernetes objects are (a stray `{}` or a

@@ -85,7 +85,9 @@ public struct Selection: Sendable {
     }
 
     /// Whether files of kind `k` can hold subjects.
-    public func selects(kind k: FileKind) -> Bool {
+    public func selects(kind k: FileKind) -> Bool { Self.selects(kind: k, kinds: kinds, facet: facet) }
+
+    static func selects(kind k: FileKind, kinds: [TargetKind], facet: FacetName?) -> Bool {
         if kinds.isEmpty {
             if facet != nil { return k != .template && k != .binary }
             return k.isYAML
