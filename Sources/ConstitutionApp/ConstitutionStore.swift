@@ -52,7 +52,7 @@ public enum ConstitutionStore {
     /// Reads and loads the constitution in `directory`. Paths are shown relative to it.
     ///
     /// With `trustCache`, a constitution whose exact bytes were found fresh before (a stamp named
-    /// after their SHA-256 in `$XDG_CACHE_HOME/constitution`, else `~/.cache/constitution`) skips
+    /// after a 128-bit hash of them in `$XDG_CACHE_HOME/constitution`, else `~/.cache/constitution`) skips
     /// regenerating every rule to prove `rules/` current; a fresh one leaves such a stamp.
     public static func read(_ directory: String, trustCache: Bool = false) -> Constitution {
         let incidents = yamlFiles(directory, "incidents"), rules = yamlFiles(directory, "rules")
@@ -78,11 +78,11 @@ public enum ConstitutionStore {
         } else {
             return nil
         }
-        var bytes: [UInt8] = Array("constitution-freshness-1\n".utf8)
+        var bytes: [UInt8] = Array("constitution-freshness-2\n".utf8)
         for f in files {
             bytes += Array(f.path.utf8) + [0] + Array(String(f.bytes.count).utf8) + [0] + f.bytes
         }
-        base += "/constitution/fresh-" + SHA256.hex(bytes)
+        base += "/constitution/fresh-" + FastHash.hex128(bytes)
         return base
     }
 

@@ -179,6 +179,10 @@ public struct Workspace: Sendable {
     /// walking thread helps whenever it is ahead), handing each result to `emit` in walk order
     /// (sorted by path within one input), one call at a time. Nothing is kept: memory holds
     /// only the files in flight. Returns the inputs that do not exist.
+    ///
+    /// With more than one worker the walk gets a thread of its own (it mostly waits on the file
+    /// system, and the workers should not wait for it), which joins the workers once the walk
+    /// is over; with one worker a single thread does everything.
     public func walk<T: Sendable>(
         _ inputs: [String], displayRoot: String?, visit: @Sendable (WalkedFile) -> T,
         emit: (_ path: String, _ result: T) -> Void
@@ -187,7 +191,7 @@ public struct Workspace: Sendable {
             let queue = WorkQueue()
             let results = InOrder<T>(emit: emit)
             let missing = MissingBox()
-            DispatchQueue.concurrentPerform(iterations: workers) { worker in
+            DispatchQueue.concurrentPerform(iterations: workers > 1 ? workers + 1 : 1) { worker in
                 func work(_ index: Int, _ file: WalkedFile) { results.deliver(index, file.path, visit(file)) }
                 if worker == 0 {
                     // Files are handed over in small batches: one lock and one wake-up per batch,

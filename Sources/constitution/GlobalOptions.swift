@@ -26,7 +26,7 @@ struct GlobalOptions: ParsableArguments {
     @Option(name: .long, help: "Colour text output: auto, always or never.")
     var color: ColorMode = .auto
 
-    @Option(name: .long, help: ArgumentHelp("Worker threads (default: all cores).", visibility: .hidden))
+    @Option(name: .long, help: ArgumentHelp("Threads that read and check files (default: one per core; the folder walk runs beside them). 1 runs everything on one thread.", visibility: .hidden))
     var jobs: Int?
 
     var style: TerminalStyle { TerminalStyle(enabled: color.enabled) }
