@@ -173,9 +173,16 @@ public struct YAMLNode: Sendable {
 
     /// The value for scalar key `key` (last own occurrence, then merged mappings), or `nil`.
     public subscript(key: String) -> YAMLNode? {
+        entry(key)?.value
+    }
+
+    /// The value for scalar key `key` (last own occurrence, then merged mappings) with the key
+    /// node that holds it among the mapping's own pairs (`nil` when it comes from a merged
+    /// mapping), in one scan and without allocating; `nil` when there is no such key.
+    public func entry(_ key: String) -> (key: YAMLNode?, value: YAMLNode)? {
         let r = file.nodes[Int(targetID)]
         guard r.kind == .mapping else { return nil }
-        var found: Int32?
+        var found: Int?
         var hasMerge = false
         var key = key
         key.withUTF8 { want in
@@ -193,7 +200,7 @@ public struct YAMLNode: Sendable {
                             } else if length == want.count,
                                 length == 0 || memcmp(bytes.baseAddress! + start, want.baseAddress!, length) == 0
                             {
-                                found = file.children[i + 1]
+                                found = i
                             }
                         }
                         i += 2
@@ -201,10 +208,12 @@ public struct YAMLNode: Sendable {
                 }
             }
         }
-        if let found { return YAMLNode(file: file, id: found) }
+        if let found {
+            return (YAMLNode(file: file, id: file.children[found]), YAMLNode(file: file, id: file.children[found + 1]))
+        }
         guard hasMerge else { return nil }
         for source in mergeSources(of: ownPairs) {
-            if let v = source[key] { return v }
+            if let v = source[key] { return (nil, v) }
         }
         return nil
     }

@@ -174,8 +174,8 @@ public struct PathExpression: Sendable, Hashable, CustomStringConvertible {
         case .key(let k):
             switch value {
             case .node(let n, let e):
-                guard n.kind == .mapping, let v = n[k] else { return [] }
-                let keyLoc = n.keyNode(k).map { e?.map($0.location) ?? $0.location } ?? (e?.map(v.location) ?? v.location)
+                guard let (keyNode, v) = n.entry(k) else { return [] }
+                let keyLoc = keyNode.map { e?.map($0.location) ?? $0.location } ?? (e?.map(v.location) ?? v.location)
                 return [(.node(v, e), keyLoc)]
             case .object(let o):
                 guard let v = o[k] else { return [] }
