@@ -9,10 +9,15 @@ import ConstitutionWorkspace
 public enum AtomicFile {
     /// Writes `content` to `path`; returns an error message on failure.
     public static func write(_ path: String, _ content: String) -> String? {
+        write(path, Array(content.utf8))
+    }
+
+    /// Writes `bytes` to `path`; returns an error message on failure. `durable: false` skips
+    /// the `fsync` (for caches, which may be lost).
+    public static func write(_ path: String, _ bytes: [UInt8], durable: Bool = true) -> String? {
         let temp = path + ".constitution-tmp-\(getpid())"
         let fd = open(temp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard fd >= 0 else { return "cannot write \(path): " + String(cString: strerror(errno)) }
-        let bytes = Array(content.utf8)
         var written = 0
         while written < bytes.count {
             let n = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + written, bytes.count - written) }
@@ -24,7 +29,7 @@ public enum AtomicFile {
             }
             written += n
         }
-        fsync(fd)
+        if durable { fsync(fd) }
         close(fd)
         if rename(temp, path) != 0 {
             let message = String(cString: strerror(errno))

@@ -4,6 +4,7 @@ import Glibc
 import ConstitutionCore
 import ConstitutionRules
 import ConstitutionWorkspace
+import ConstitutionYAML
 
 /// Finds and reads a constitution folder (one that holds `incidents/` and/or `rules/`).
 public enum ConstitutionStore {
@@ -52,38 +53,88 @@ public enum ConstitutionStore {
     /// Reads and loads the constitution in `directory`. Paths are shown relative to it.
     ///
     /// With `trustCache`, a constitution whose exact bytes were found fresh before (a stamp named
-    /// after a 128-bit hash of them in `$XDG_CACHE_HOME/constitution`, else `~/.cache/constitution`) skips
-    /// regenerating every rule to prove `rules/` current; a fresh one leaves such a stamp.
+    /// after a 128-bit hash of them in `$XDG_CACHE_HOME/constitution`, else
+    /// `~/.cache/constitution`) skips regenerating every rule to prove `rules/` current, and its
+    /// files are read from a snapshot of their parsed trees (keyed by the same bytes and by this
+    /// binary) instead of being parsed again; a fresh one leaves both behind. A cache that cannot
+    /// be read or written only costs the time it would have saved.
     public static func read(_ directory: String, trustCache: Bool = false) -> Constitution {
         let incidents = yamlFiles(directory, "incidents"), rules = yamlFiles(directory, "rules")
-        guard trustCache, let stamp = freshnessStamp(incidents + rules) else {
+        guard trustCache, let cache = cacheFolder() else {
             return Constitution.load(incidents: incidents, rules: rules)
         }
-        if exists(stamp) { return Constitution.load(incidents: incidents, rules: rules, knownFresh: true) }
+        let key = contentKey(incidents + rules)
+        let stamp = cache + "/fresh-" + key
+        if exists(stamp) {
+            let snapshot = cache + "/yaml-" + snapshotKey(key)
+            var parsed = readSnapshot(snapshot, files: incidents + rules)
+            if parsed == nil {
+                let files = incidents + rules
+                let trees = Parallel.map(count: files.count, workers: Workspace.defaultWorkers) {
+                    YAMLParser.parse(path: files[$0].path, source: files[$0].bytes)
+                }
+                parsed = Dictionary(uniqueKeysWithValues: zip(files.map(\.path), trees))
+                writeSnapshot(snapshot, trees)
+            }
+            return Constitution.load(incidents: incidents, rules: rules, knownFresh: true, preparsed: parsed ?? [:])
+        }
         let constitution = Constitution.load(incidents: incidents, rules: rules)
         if constitution.stale.isEmpty && !constitution.hasErrors {
-            if let slash = stamp.utf8.lastIndex(of: UInt8(ascii: "/")) { AtomicFile.makeDirectories(String(Substring(stamp.utf8[..<slash]))) }
+            AtomicFile.makeDirectories(cache)
             _ = AtomicFile.write(stamp, "fresh\n")
         }
         return constitution
     }
 
-    /// The stamp file for these constitution files, or nil when there is no cache folder.
-    static func freshnessStamp(_ files: [SourceFile]) -> String? {
-        var base: String
-        if let xdg = getenv("XDG_CACHE_HOME"), xdg.pointee != 0 {
-            base = String(cString: xdg)
-        } else if let home = getenv("HOME"), home.pointee != 0 {
-            base = String(cString: home) + "/.cache"
-        } else {
-            return nil
-        }
+    /// The cache folder: `$XDG_CACHE_HOME/constitution`, else `~/.cache/constitution`; nil
+    /// when neither variable is set.
+    static func cacheFolder() -> String? {
+        if let xdg = getenv("XDG_CACHE_HOME"), xdg.pointee != 0 { return String(cString: xdg) + "/constitution" }
+        if let home = getenv("HOME"), home.pointee != 0 { return String(cString: home) + "/.cache/constitution" }
+        return nil
+    }
+
+    /// A hash of the constitution files' paths and bytes.
+    static func contentKey(_ files: [SourceFile]) -> String {
         var bytes: [UInt8] = Array("constitution-freshness-2\n".utf8)
         for f in files {
             bytes += Array(f.path.utf8) + [0] + Array(String(f.bytes.count).utf8) + [0] + f.bytes
         }
-        base += "/constitution/fresh-" + FastHash.hex128(bytes)
-        return base
+        return FastHash.hex128(bytes)
+    }
+
+    /// `contentKey` combined with this binary's identity (a rebuilt tool may build trees
+    /// differently, so it never reads an older build's snapshot).
+    static func snapshotKey(_ contentKey: String) -> String {
+        var st = stat()
+        var identity = "constitution-yaml-snapshot-1\n" + contentKey
+        if stat("/proc/self/exe", &st) == 0 {
+            identity += "\(st.st_dev) \(st.st_ino) \(st.st_size) \(st.st_mtim.tv_sec) \(st.st_mtim.tv_nsec)"
+        }
+        return FastHash.hex128(Array(identity.utf8))
+    }
+
+    /// The snapshot's trees by path, when it holds every one of `files`; nil otherwise.
+    static func readSnapshot(_ path: String, files: [SourceFile]) -> [String: YAMLFile]? {
+        guard case .success(let bytes) = FileReader.read(path) else { return nil }
+        var position = 0
+        var out: [String: YAMLFile] = [:]
+        for file in files {
+            guard let tree = YAMLSnapshot.read(bytes, at: &position, path: file.path, source: file.bytes) else { return nil }
+            out[file.path] = tree
+        }
+        return position == bytes.count ? out : nil
+    }
+
+    /// Writes the trees' snapshot (in the order of the files), unless one of them cannot be
+    /// snapshotted (warnings or errors: those are parsed on every run, and reported).
+    static func writeSnapshot(_ path: String, _ trees: [YAMLFile]) {
+        var bytes: [UInt8] = []
+        for tree in trees {
+            guard YAMLSnapshot.append(tree, to: &bytes) else { return }
+        }
+        if let slash = path.utf8.lastIndex(of: UInt8(ascii: "/")) { AtomicFile.makeDirectories(String(Substring(path.utf8[..<slash]))) }
+        _ = AtomicFile.write(path, bytes, durable: false)
     }
 
     /// The `.yaml`/`.yml` files of `directory/sub`, as `sub/name` display paths.

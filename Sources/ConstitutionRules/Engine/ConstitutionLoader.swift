@@ -53,7 +53,12 @@ public struct Constitution: Sendable {
     ///
     /// `knownFresh` skips regenerating the rules to compare them with `rules/` (the caller has
     /// verified these exact bytes before); `generated` and `stale` are then empty.
-    public static func load(incidents incidentFiles: [SourceFile], rules ruleFiles: [SourceFile], knownFresh: Bool = false) -> Constitution {
+    ///
+    /// `preparsed` holds files already parsed (by display path), such as a cached snapshot; the
+    /// others are parsed here.
+    public static func load(
+        incidents incidentFiles: [SourceFile], rules ruleFiles: [SourceFile], knownFresh: Bool = false, preparsed: [String: YAMLFile] = [:]
+    ) -> Constitution {
         var diagnostics: [Diagnostic] = []
         var incidents: [Incident] = []
         var queryID = 0
@@ -62,7 +67,9 @@ public struct Constitution: Sendable {
         // Parsing is most of the work and each file is independent: all cores parse, then the
         // files are decoded in order (query ids are numbered across files).
         let all = incidentFiles + ruleFiles
-        let parsed = Parallel.map(count: all.count, workers: Workspace.defaultWorkers) { YAMLParser.parse(path: all[$0].path, source: all[$0].bytes) }
+        let parsed = Parallel.map(count: all.count, workers: Workspace.defaultWorkers) {
+            preparsed[all[$0].path] ?? YAMLParser.parse(path: all[$0].path, source: all[$0].bytes)
+        }
         for (i, file) in incidentFiles.enumerated() {
             let yaml = parsed[i]
             let (incident, diags, next) = IncidentDecoder.decode(yaml, path: file.path, firstQueryID: queryID, constraints: !knownFresh)
