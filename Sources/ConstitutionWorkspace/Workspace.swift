@@ -175,45 +175,90 @@ public struct Workspace: Sendable {
     /// How many walked files are handed to the workers at a time.
     static let batchSize = 16
 
-    /// Walks `inputs` and visits the files on the workers while the walk is still going (the
-    /// walking thread helps whenever it is ahead), handing each result to `emit` in walk order
-    /// (sorted by path within one input), one call at a time. Nothing is kept: memory holds
-    /// only the files in flight. Returns the inputs that do not exist.
+    /// Walks `inputs` and visits the files on the workers while the walk is still going,
+    /// handing each result to `emit` in walk order (sorted by path within one input), one call
+    /// at a time. Nothing is kept: memory holds only the files in flight. Returns the inputs
+    /// that do not exist.
     ///
-    /// With more than one worker the walk gets a thread of its own (it mostly waits on the file
-    /// system, and the workers should not wait for it), which joins the workers once the walk
-    /// is over; with one worker a single thread does everything.
+    /// With more than one worker the walk runs on a thread of its own beside them (it mostly
+    /// waits on the file system, and the workers should not wait for it), pausing whenever
+    /// ``walkAhead`` files wait; with one worker a single thread walks and, whenever it is that
+    /// far ahead, parses.
     public func walk<T: Sendable>(
         _ inputs: [String], displayRoot: String?, visit: @Sendable (WalkedFile) -> T,
         emit: (_ path: String, _ result: T) -> Void
     ) -> [String] {
         withoutActuallyEscaping(emit) { emit in
-            let queue = WorkQueue()
+            let queue = WorkQueue(limit: Self.walkAhead)
             let results = InOrder<T>(emit: emit)
             let missing = MissingBox()
-            DispatchQueue.concurrentPerform(iterations: workers > 1 ? workers + 1 : 1) { worker in
+            let walker = workers > 1
+                ? WalkerThread.start { missing.value = Self.walkInBatches(inputs, displayRoot: displayRoot, into: queue) {} }
+                : nil
+            guard let walker else {
+                // One thread: it walks and, whenever it is far enough ahead, parses.
                 func work(_ index: Int, _ file: WalkedFile) { results.deliver(index, file.path, visit(file)) }
-                if worker == 0 {
-                    // Files are handed over in small batches: one lock and one wake-up per batch,
-                    // not per file (a worker woken for every file spends more time switching
-                    // than parsing).
-                    var batch: [WalkedFile] = []
-                    batch.reserveCapacity(Self.batchSize)
-                    missing.value = FileWalker().walk(inputs, displayRoot: displayRoot) { file in
-                        batch.append(file)
-                        guard batch.count >= Self.batchSize else { return }
-                        queue.push(batch)
-                        batch.removeAll(keepingCapacity: true)
-                        while queue.backlog > Self.walkAhead, let (index, next) = queue.pop() { work(index, next) }
-                    }
-                    queue.push(batch)
-                    queue.finish()
+                let single = WorkQueue()
+                missing.value = Self.walkInBatches(inputs, displayRoot: displayRoot, into: single) {
+                    while single.backlog > Self.walkAhead, let (index, next) = single.pop() { work(index, next) }
                 }
-                while let (index, file) = queue.pop() { work(index, file) }
+                while let (index, file) = single.pop() { work(index, file) }
+                return missing.value
             }
+            DispatchQueue.concurrentPerform(iterations: workers) { _ in
+                while let (index, file) = queue.pop() { results.deliver(index, file.path, visit(file)) }
+            }
+            walker.join()
             return missing.value
         }
     }
+
+    /// Walks `inputs` into `queue` in small batches (one lock and one wake-up per batch, not
+    /// per file: a worker woken for every file spends more time switching than parsing),
+    /// calling `afterBatch` after each, then finishes the queue.
+    static func walkInBatches(
+        _ inputs: [String], displayRoot: String?, into queue: WorkQueue, afterBatch: () -> Void
+    ) -> [String] {
+        var batch: [WalkedFile] = []
+        batch.reserveCapacity(batchSize)
+        let missing = FileWalker().walk(inputs, displayRoot: displayRoot) { file in
+            batch.append(file)
+            guard batch.count >= batchSize else { return }
+            queue.push(batch)
+            batch.removeAll(keepingCapacity: true)
+            afterBatch()
+        }
+        queue.push(batch)
+        queue.finish()
+        return missing
+    }
+}
+
+/// A thread running one closure, joined once.
+private final class WalkerThread: @unchecked Sendable {
+    private var thread = pthread_t()
+    private let body: () -> Void
+
+    private init(_ body: @escaping () -> Void) { self.body = body }
+
+    /// Starts `body` on a new thread; nil when no thread can be created.
+    static func start(_ body: @escaping () -> Void) -> WalkerThread? {
+        let walker = WalkerThread(body)
+        let context = Unmanaged.passRetained(walker).toOpaque()
+        let created = pthread_create(&walker.thread, nil, { context in
+            let walker = Unmanaged<WalkerThread>.fromOpaque(context!).takeRetainedValue()
+            walker.body()
+            return nil
+        }, context)
+        guard created == 0 else {
+            Unmanaged<WalkerThread>.fromOpaque(context).release()
+            return nil
+        }
+        return walker
+    }
+
+    /// Waits for the closure to finish.
+    func join() { pthread_join(thread, nil) }
 }
 
 /// A small work-stealing parallel map over indices, with results in index order.
@@ -269,10 +314,13 @@ extension Workspace {
     }
 }
 
-/// Files found by the walker, handed out to workers in order.
-private final class WorkQueue: @unchecked Sendable {
+/// Files found by the walker, handed out to workers in order. With a `limit`, `push` waits
+/// while that many files are waiting (the walk never runs far ahead of the workers).
+final class WorkQueue: @unchecked Sendable {
     private var mutex = pthread_mutex_t()
     private var condition = pthread_cond_t()
+    private var room = pthread_cond_t()
+    private let limit: Int?
     /// Files not yet taken: `items[head...]`; the taken prefix is dropped now and then.
     private var items: [WalkedFile] = []
     private var head = 0
@@ -280,12 +328,15 @@ private final class WorkQueue: @unchecked Sendable {
     private var base = 0
     private var done = false
 
-    init() {
+    init(limit: Int? = nil) {
+        self.limit = limit
         pthread_mutex_init(&mutex, nil)
         pthread_cond_init(&condition, nil)
+        pthread_cond_init(&room, nil)
     }
 
     deinit {
+        pthread_cond_destroy(&room)
         pthread_cond_destroy(&condition)
         pthread_mutex_destroy(&mutex)
     }
@@ -293,6 +344,9 @@ private final class WorkQueue: @unchecked Sendable {
     func push(_ files: [WalkedFile]) {
         guard !files.isEmpty else { return }
         pthread_mutex_lock(&mutex)
+        if let limit {
+            while items.count - head >= limit { pthread_cond_wait(&room, &mutex) }
+        }
         if head >= 256 && head * 2 >= items.count {
             items.removeFirst(head)
             base += head
@@ -325,6 +379,7 @@ private final class WorkQueue: @unchecked Sendable {
         guard head < items.count else { return nil }
         let file = items[head]
         head += 1
+        if let limit, items.count - head == limit / 2 { pthread_cond_signal(&room) }
         return (base + head - 1, file)
     }
 }
