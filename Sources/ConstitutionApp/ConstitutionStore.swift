@@ -150,10 +150,16 @@ public enum ConstitutionStore {
 
     public static func absolute(_ path: String) -> String {
         if path.hasPrefix("/") { return FileWalker.normalize(path) }
-        var buffer = [CChar](repeating: 0, count: 4096)
-        guard getcwd(&buffer, buffer.count) != nil else { return path }
-        let cwd = String(cString: buffer)
+        guard let cwd = currentDirectory() else { return path }
         return FileWalker.normalize(path == "." ? cwd : cwd + "/" + path)
+    }
+
+    /// The current folder, or nil when it cannot be read.
+    public static func currentDirectory() -> String? {
+        var buffer = [CChar](repeating: 0, count: 4096)
+        return buffer.withUnsafeMutableBufferPointer { b in
+            getcwd(b.baseAddress, b.count) != nil ? String(cString: b.baseAddress!) : nil
+        }
     }
 
     static func parent(_ path: String) -> String {

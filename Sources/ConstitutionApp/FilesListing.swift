@@ -31,26 +31,34 @@ public enum FilesListing {
                 entry: .init(path: file.path, kind: file.kind, documents: file.documentCount, kinds: file.kubernetesKinds),
                 error: file.error, warnings: file.warnings, lines: lines)
         }
-        let writer = FilesReport.Writer(format: format, sink: sink)
-        var errors: [Diagnostic] = []
-        var warnings: [Diagnostic] = []
-        var sourceLines: [String: String] = [:]
-        var count = 0
-        func add(_ row: Row) {
-            count += 1
-            writer.add(row.entry)
-            if let e = row.error { errors.append(e) }
-            warnings += row.warnings
-            for (line, text) in row.lines { sourceLines[FilesReport.lineKey(row.entry.path, line)] = text }
+        /// What is kept while the listing streams out: the count and the problems.
+        final class Tally {
+            let writer: FilesReport.Writer
+            var errors: [Diagnostic] = []
+            var warnings: [Diagnostic] = []
+            var sourceLines: [String: String] = [:]
+            var count = 0
+
+            init(_ writer: FilesReport.Writer) { self.writer = writer }
+
+            func add(_ row: Row) {
+                count += 1
+                writer.add(row.entry)
+                if let e = row.error { errors.append(e) }
+                warnings += row.warnings
+                for (line, text) in row.lines { sourceLines[FilesReport.lineKey(row.entry.path, line)] = text }
+            }
         }
+        let tally = Tally(FilesReport.Writer(format: format, sink: sink))
         let workspace = Workspace(workers: workers)
         if inputs.count == 1 {
-            _ = workspace.walk(inputs, displayRoot: displayRoot, visit: { row(Workspace.load($0)) }) { _, r in add(r) }
+            _ = workspace.walk(inputs, displayRoot: displayRoot, visit: { row(Workspace.load($0)) }) { _, r in tally.add(r) }
         } else {
-            workspace.walkAndMap(inputs, displayRoot: displayRoot, row).results.forEach(add)
+            workspace.walkAndMap(inputs, displayRoot: displayRoot, row).results.forEach(tally.add)
         }
-        writer.finish(errors: errors, warnings: warnings, sourceLines: sourceLines)
-        return count == 0 ? .noInput : (errors.isEmpty ? .clean : .unparseable)
+        tally.writer.finish(errors: tally.errors, warnings: tally.warnings, sourceLines: tally.sourceLines)
+        if tally.count == 0 { return .noInput }
+        return tally.errors.isEmpty ? .clean : .unparseable
     }
 }
 

@@ -43,8 +43,7 @@ struct GuardCommand: ParsableCommand {
             if n <= 0 { break }
             input.append(contentsOf: chunk[0..<n])
         }
-        var cwd = [CChar](repeating: 0, count: 4096)
-        let here = getcwd(&cwd, cwd.count) != nil ? String(cString: cwd) : "."
+        let here = ConstitutionStore.currentDirectory() ?? "."
         switch Guard.decide(input: String(decoding: input, as: UTF8.self), cwd: here, constitution: constitution) {
         case .allow:
             return
