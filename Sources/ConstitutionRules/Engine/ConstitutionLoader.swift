@@ -67,7 +67,8 @@ public struct Constitution: Sendable {
         // Parsing is most of the work and each file is independent: all cores parse, then the
         // files are decoded in order (query ids are numbered across files).
         let all = incidentFiles + ruleFiles
-        let parsed = Parallel.map(count: all.count, workers: Workspace.defaultWorkers) {
+        let unparsed = all.filter { preparsed[$0.path] == nil }.count
+        let parsed = Parallel.map(count: all.count, workers: unparsed > 1 ? Workspace.defaultWorkers : 1) {
             preparsed[all[$0].path] ?? YAMLParser.parse(path: all[$0].path, source: all[$0].bytes)
         }
         for (i, file) in incidentFiles.enumerated() {
