@@ -191,25 +191,21 @@ public struct Workspace: Sendable {
         withoutActuallyEscaping(emit) { emit in
             let queue = WorkQueue(limit: Self.walkAhead)
             let results = InOrder<T>(emit: emit)
-            let missing = MissingBox()
-            let walker = workers > 1
-                ? WalkerThread.start { missing.value = Self.walkInBatches(inputs, displayRoot: displayRoot, into: queue) {} }
-                : nil
-            guard let walker else {
+            let walk = workers > 1 ? Background.start { Self.walkInBatches(inputs, displayRoot: displayRoot, into: queue) {} } : nil
+            guard let walk else {
                 // One thread: it walks and, whenever it is far enough ahead, parses.
                 func work(_ index: Int, _ file: WalkedFile) { results.deliver(index, file.path, visit(file)) }
                 let single = WorkQueue()
-                missing.value = Self.walkInBatches(inputs, displayRoot: displayRoot, into: single) {
+                let missing = Self.walkInBatches(inputs, displayRoot: displayRoot, into: single) {
                     while single.backlog > Self.walkAhead, let (index, next) = single.pop() { work(index, next) }
                 }
                 while let (index, file) = single.pop() { work(index, file) }
-                return missing.value
+                return missing
             }
             DispatchQueue.concurrentPerform(iterations: workers) { _ in
                 while let (index, file) = queue.pop() { results.deliver(index, file.path, visit(file)) }
             }
-            walker.join()
-            return missing.value
+            return walk.value
         }
     }
 
@@ -234,31 +230,70 @@ public struct Workspace: Sendable {
     }
 }
 
-/// A thread running one closure, joined once.
-private final class WalkerThread: @unchecked Sendable {
-    private var thread = pthread_t()
-    private let body: () -> Void
+/// Something run on a thread of its own (a C thread entry cannot name a generic type, so the
+/// thread starts this non-generic class and calls ``run()``).
+class BackgroundThread: @unchecked Sendable {
+    /// The work; subclasses override it.
+    func run() {}
 
-    private init(_ body: @escaping () -> Void) { self.body = body }
-
-    /// Starts `body` on a new thread; nil when no thread can be created.
-    static func start(_ body: @escaping () -> Void) -> WalkerThread? {
-        let walker = WalkerThread(body)
-        let context = Unmanaged.passRetained(walker).toOpaque()
-        let created = pthread_create(&walker.thread, nil, { context in
-            let walker = Unmanaged<WalkerThread>.fromOpaque(context!).takeRetainedValue()
-            walker.body()
+    /// Starts `task.run()` on a new, detached thread; false when no thread can be created.
+    static func spawn(_ task: BackgroundThread) -> Bool {
+        var thread = pthread_t()
+        let context = Unmanaged.passRetained(task).toOpaque()
+        let created = pthread_create(&thread, nil, { context in
+            Unmanaged<BackgroundThread>.fromOpaque(context!).takeRetainedValue().run()
             return nil
         }, context)
         guard created == 0 else {
-            Unmanaged<WalkerThread>.fromOpaque(context).release()
-            return nil
+            Unmanaged<BackgroundThread>.fromOpaque(context).release()
+            return false
         }
-        return walker
+        pthread_detach(thread)
+        return true
+    }
+}
+
+/// A value computed on a thread of its own while the caller goes on; ``value`` waits for it.
+final class Background<T: Sendable>: BackgroundThread, @unchecked Sendable {
+    private var mutex = pthread_mutex_t()
+    private var condition = pthread_cond_t()
+    private var result: T?
+    private var body: (@Sendable () -> T)?
+
+    private init(_ body: @escaping @Sendable () -> T) {
+        self.body = body
+        pthread_mutex_init(&mutex, nil)
+        pthread_cond_init(&condition, nil)
     }
 
-    /// Waits for the closure to finish.
-    func join() { pthread_join(thread, nil) }
+    deinit {
+        pthread_cond_destroy(&condition)
+        pthread_mutex_destroy(&mutex)
+    }
+
+    /// Starts computing `body` on a new thread; nil when no thread can be created.
+    static func start(_ body: @escaping @Sendable () -> T) -> Background<T>? {
+        let task = Background(body)
+        return spawn(task) ? task : nil
+    }
+
+    /// Runs the body on the new thread and publishes its result.
+    override func run() {
+        let value = body!()
+        pthread_mutex_lock(&mutex)
+        result = value
+        body = nil
+        pthread_cond_broadcast(&condition)
+        pthread_mutex_unlock(&mutex)
+    }
+
+    /// The result, once computed.
+    var value: T {
+        pthread_mutex_lock(&mutex)
+        defer { pthread_mutex_unlock(&mutex) }
+        while result == nil { pthread_cond_wait(&condition, &mutex) }
+        return result!
+    }
 }
 
 /// A small work-stealing parallel map over indices, with results in index order.
@@ -416,7 +451,4 @@ private final class InOrder<T>: @unchecked Sendable {
     }
 }
 
-/// The walker's list of missing inputs.
-private final class MissingBox: @unchecked Sendable {
-    var value: [String] = []
-}
+
