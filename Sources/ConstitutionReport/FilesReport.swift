@@ -77,35 +77,36 @@ public struct FilesReport: Sendable {
 
         private let format: Format
         private let sink: ([UInt8]) -> Void
-        private var buffer: [UInt8] = []
+        /// The bytes not yet handed to `sink`.
+        private var out = ByteOutput()
         private var held: [Entry] = []
         private var widths: (path: Int, kind: Int)?
         private var count = 0
-        private var kindCounts: [String: Int] = [:]
+        private var kindCounts: [FileKind: Int] = [:]
 
         /// A writer that hands its bytes to `sink`.
         public init(format: Format, sink: @escaping ([UInt8]) -> Void) {
             self.format = format
             self.sink = sink
-            buffer.reserveCapacity(1 << 16)
+            out.bytes.reserveCapacity(1 << 16)
         }
 
         /// Adds one file.
         public func add(_ entry: Entry) {
             count += 1
-            kindCounts[entry.kind.rawValue, default: 0] += 1
+            kindCounts[entry.kind, default: 0] += 1
             switch format {
             case .json:
-                json(entry)
+                Self.json(entry, first: count == 1, into: &out)
             case .text(let style):
                 guard let widths else {
                     held.append(entry)
                     if held.count >= Self.alignmentWindow { release(style) }
                     return
                 }
-                text(entry, widths: widths, style: style)
+                Self.text(entry, widths: widths, style: style, into: &out)
             }
-            if buffer.count >= 1 << 16 { flush() }
+            if out.bytes.count >= 1 << 16 { flush() }
         }
 
         /// Ends the listing with its diagnostics and summary, and flushes.
@@ -114,25 +115,25 @@ public struct FilesReport: Sendable {
             let warnings = warnings.sorted(by: Diagnostic.sortKey)
             switch format {
             case .json:
-                raw(count == 0 ? "{\n  \"files\": []" : "\n  ]")
+                out.raw(count == 0 ? "{\n  \"files\": []" : "\n  ]")
                 for (name, list) in [("errors", errors), ("warnings", warnings)] {
-                    raw(",\n  ")
-                    string(name)
-                    raw(": [")
+                    out.raw(",\n  ")
+                    out.string(name)
+                    out.raw(": [")
                     for (i, d) in list.enumerated() {
-                        raw(i == 0 ? "\n    {\n      \"path\": " : ",\n    {\n      \"path\": ")
-                        string(d.path)
-                        raw(",\n      \"line\": ")
-                        number(d.location.line)
-                        raw(",\n      \"column\": ")
-                        number(d.location.column)
-                        raw(",\n      \"message\": ")
-                        string(d.message)
-                        raw("\n    }")
+                        out.raw(i == 0 ? "\n    {\n      \"path\": " : ",\n    {\n      \"path\": ")
+                        out.string(d.path)
+                        out.raw(",\n      \"line\": ")
+                        out.number(d.location.line)
+                        out.raw(",\n      \"column\": ")
+                        out.number(d.location.column)
+                        out.raw(",\n      \"message\": ")
+                        out.string(d.message)
+                        out.raw("\n    }")
                     }
-                    raw(list.isEmpty ? "]" : "\n  ]")
+                    out.raw(list.isEmpty ? "]" : "\n  ]")
                 }
-                raw("\n}\n")
+                out.raw("\n}\n")
             case .text(let style):
                 if widths == nil { release(style) }
                 var out = ""
@@ -142,26 +143,27 @@ public struct FilesReport: Sendable {
                     out += DiagnosticFormatter.format(d, sourceLine: sourceLines[FilesReport.lineKey(d.path, d.location.line)], style: style)
                     out += "\n"
                 }
-                let summary = kindCounts.keys.sorted().map { "\(kindCounts[$0]!) \($0)" }.joined(separator: ", ")
+                let counts = Dictionary(uniqueKeysWithValues: kindCounts.map { ($0.key.rawValue, $0.value) })
+                let summary = counts.keys.sorted().map { "\(counts[$0]!) \($0)" }.joined(separator: ", ")
                 out += "\n\(count) file\(count == 1 ? "" : "s")"
                 if !summary.isEmpty { out += " (\(summary))" }
                 out += ", \(errors.count) error\(errors.count == 1 ? "" : "s"), \(warnings.count) warning\(warnings.count == 1 ? "" : "s")\n"
-                buffer.append(contentsOf: out.utf8)
+                self.out.bytes.append(contentsOf: out.utf8)
             }
             flush()
         }
 
         private func flush() {
-            guard !buffer.isEmpty else { return }
-            sink(buffer)
-            buffer.removeAll(keepingCapacity: true)
+            guard !out.bytes.isEmpty else { return }
+            sink(out.bytes)
+            out.bytes.removeAll(keepingCapacity: true)
         }
 
         /// Chooses the column widths from the rows held back, and writes them.
         private func release(_ style: TerminalStyle) {
             let w = (path: held.map { Self.width($0.path) }.max() ?? 0, kind: held.map(\.kind.rawValue.utf8.count).max() ?? 0)
             widths = w
-            for entry in held { text(entry, widths: w, style: style) }
+            for entry in held { Self.text(entry, widths: w, style: style, into: &out) }
             held = []
         }
 
@@ -170,48 +172,62 @@ public struct FilesReport: Sendable {
             s.utf8.allSatisfy { $0 < 0x80 } ? s.utf8.count : s.count
         }
 
-        private func text(_ f: Entry, widths: (path: Int, kind: Int), style: TerminalStyle) {
-            buffer.append(contentsOf: f.path.utf8)
-            spaces(max(widths.path - Self.width(f.path), 0) + 2)
-            buffer.append(contentsOf: f.kind.rawValue.utf8)
-            spaces(max(widths.kind - f.kind.rawValue.utf8.count, 0) + 2)
-            number(f.documents)
+        private static func text(_ f: Entry, widths: (path: Int, kind: Int), style: TerminalStyle, into o: inout ByteOutput) {
+            o.bytes.append(contentsOf: f.path.utf8)
+            o.spaces(max(widths.path - Self.width(f.path), 0) + 2)
+            o.bytes.append(contentsOf: f.kind.rawValue.utf8)
+            o.spaces(max(widths.kind - f.kind.rawValue.utf8.count, 0) + 2)
+            o.number(f.documents)
             if !f.kinds.isEmpty {
-                raw("  ")
-                buffer.append(contentsOf: style.dim(f.kinds.joined(separator: ",")).utf8)
+                o.raw("  ")
+                o.bytes.append(contentsOf: style.dim(f.kinds.joined(separator: ",")).utf8)
             }
-            raw("\n")
+            o.raw("\n")
         }
 
-        private func json(_ f: Entry) {
-            raw(count == 1 ? "{\n  \"files\": [\n    {\n      \"path\": " : ",\n    {\n      \"path\": ")
-            string(f.path)
-            raw(",\n      \"kind\": ")
-            string(f.kind.rawValue)
-            raw(",\n      \"documents\": ")
-            number(f.documents)
-            raw(",\n      \"kinds\": ")
+        private static func json(_ f: Entry, first: Bool, into o: inout ByteOutput) {
+            o.raw(first ? "{\n  \"files\": [\n    {\n      \"path\": " : ",\n    {\n      \"path\": ")
+            o.string(f.path)
+            o.raw(",\n      \"kind\": ")
+            o.string(f.kind.rawValue)
+            o.raw(",\n      \"documents\": ")
+            o.number(f.documents)
+            o.raw(",\n      \"kinds\": ")
             if f.kinds.isEmpty {
-                raw("[]")
+                o.raw("[]")
             } else {
-                raw("[")
+                o.raw("[")
                 for (j, k) in f.kinds.enumerated() {
-                    raw(j == 0 ? "\n        " : ",\n        ")
-                    string(k)
+                    o.raw(j == 0 ? "\n        " : ",\n        ")
+                    o.string(k)
                 }
-                raw("\n      ]")
+                o.raw("\n      ]")
             }
-            raw("\n    }")
+            o.raw("\n    }")
+        }
+    }
+
+    /// Bytes being written, with the few appends the listing needs. A value the writer passes
+    /// `inout` for a whole row (appending to a class's stored array one piece at a time costs an
+    /// exclusivity check per piece).
+    struct ByteOutput {
+        var bytes: [UInt8] = []
+
+        mutating func raw(_ s: StaticString) {
+            bytes.append(contentsOf: UnsafeBufferPointer(start: s.utf8Start, count: s.utf8CodeUnitCount))
         }
 
-        private func raw(_ s: StaticString) {
-            buffer.append(contentsOf: UnsafeBufferPointer(start: s.utf8Start, count: s.utf8CodeUnitCount))
+        mutating func string(_ s: String) { JSONValue.escape(s, into: &bytes) }
+
+        /// Decimal digits; a single digit (most document counts) without going through `String`.
+        mutating func number(_ n: Int) {
+            if (0..<10).contains(n) {
+                bytes.append(UInt8(ascii: "0") + UInt8(n))
+            } else {
+                bytes.append(contentsOf: String(n).utf8)
+            }
         }
 
-        private func string(_ s: String) { JSONValue.escape(s, into: &buffer) }
-
-        private func number(_ n: Int) { buffer.append(contentsOf: String(n).utf8) }
-
-        private func spaces(_ n: Int) { buffer.append(contentsOf: repeatElement(UInt8(ascii: " "), count: n)) }
+        mutating func spaces(_ n: Int) { bytes.append(contentsOf: repeatElement(UInt8(ascii: " "), count: n)) }
     }
 }
