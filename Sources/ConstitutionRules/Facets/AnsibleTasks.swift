@@ -125,13 +125,13 @@ enum AnsibleTasks {
         return out
     }
 
-    /// Every task of an Ansible playbook or task file, in document order.
+    /// Every task of an Ansible playbook or task file, in document order (made once per file,
+    /// through `memo`).
     static func tasks(in file: LoadedFile, memo: FacetMemo) -> [AnsibleTask] {
-        FacetMemo.cached(&memo.tasks) { tasks(in: file) }
+        FacetMemo.cached(&memo.tasks) { collect(in: file) }
     }
 
-    /// Every task of an Ansible playbook or task file, in document order (uncached).
-    static func tasks(in file: LoadedFile) -> [AnsibleTask] {
+    private static func collect(in file: LoadedFile) -> [AnsibleTask] {
         guard let yaml = file.yaml else { return [] }
         var out: [AnsibleTask] = []
         switch file.kind {

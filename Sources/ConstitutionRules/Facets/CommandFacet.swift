@@ -61,21 +61,16 @@ enum CommandFacet {
         }
     }
 
-    /// The commands of `file` in document order.
+    /// The commands of `file` in document order (made once per file, through `memo`).
     static func commands(in file: LoadedFile, memo: FacetMemo) -> [ShellCommand] {
-        FacetMemo.cached(&memo.commands) { commands(in: file, tasks: { AnsibleTasks.tasks(in: file, memo: memo) }) }
+        FacetMemo.cached(&memo.commands) { collect(in: file, memo: memo) }
     }
 
-    /// The commands of `file` in document order (uncached).
-    static func commands(in file: LoadedFile) -> [ShellCommand] {
-        commands(in: file, tasks: { AnsibleTasks.tasks(in: file) })
-    }
-
-    private static func commands(in file: LoadedFile, tasks: () -> [AnsibleTask]) -> [ShellCommand] {
+    private static func collect(in file: LoadedFile, memo: FacetMemo) -> [ShellCommand] {
         var collector = Collector()
         switch file.kind {
         case .ansiblePlaybook, .ansibleTasks:
-            for task in tasks() where commandModules.contains(task.module) {
+            for task in AnsibleTasks.tasks(in: file, memo: memo) where commandModules.contains(task.module) {
                 collector.ansible(task)
             }
         case .cloudInit:

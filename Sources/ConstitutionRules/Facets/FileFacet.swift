@@ -51,7 +51,7 @@ enum FileFacet {
     /// Every write of `file`, including those whose content is unknown. With `destination`,
     /// Ansible writes to other destinations are skipped before their templates are read.
     static func writes(
-        in file: LoadedFile, context: FacetContext, destination: ((String) -> Bool)? = nil, memo: FacetMemo = FacetMemo()
+        in file: LoadedFile, context: FacetContext, destination: ((String) -> Bool)? = nil, memo: FacetMemo
     ) -> [FileWrite] {
         var out: [FileWrite] = []
         switch file.kind {
@@ -100,6 +100,13 @@ enum FileFacet {
             func arg(_ names: [String]) -> AnsibleArg? { AnsibleLoop.resolve(task.param(anyOf: names), item: entry) }
             guard let destArg = arg(["dest", "path", "name"]), let dest = destArg.mapped else { continue }
             if let destination, !destination(dest.string) { continue }
+            /// A write whose content is the repository file `path` under the role's `folder`
+            /// (unknown content when it is not in the tree), located at `src`.
+            func fromRepo(_ src: AnsibleArg, _ path: String, folder: String) -> FileWrite {
+                let text = readRepoText(src: path, folder: folder, file: file, context: context)
+                return FileWrite(
+                    dest: dest, content: text.map { MappedText(synthetic: $0, at: src.location) }, source: module, location: src.location)
+            }
             switch module {
             case "copy":
                 if let content = arg(["content"]) {
@@ -108,19 +115,11 @@ enum FileFacet {
                 } else if let src = arg(["src"]), let path = src.scalar, !path.hasSuffix("/"),
                     !(task.param("remote_src")?.scalar.map(AnsibleLoop.isTrue) ?? false)
                 {
-                    let text = readRepoText(src: path, folder: "files", file: file, context: context)
-                    out.append(
-                        FileWrite(
-                            dest: dest, content: text.map { MappedText(synthetic: $0, at: src.location) }, source: "copy",
-                            location: src.location))
+                    out.append(fromRepo(src, path, folder: "files"))
                 }
             case "template":
                 guard let src = arg(["src"]), let path = src.scalar else { continue }
-                let text = readRepoText(src: path, folder: "templates", file: file, context: context)
-                out.append(
-                    FileWrite(
-                        dest: dest, content: text.map { MappedText(synthetic: $0, at: src.location) }, source: "template",
-                        location: src.location))
+                out.append(fromRepo(src, path, folder: "templates"))
             case "lineinfile":
                 guard let line = arg(["line", "value"]), let text = line.mapped else { continue }
                 out.append(FileWrite(dest: dest, content: text, source: "lineinfile", location: line.location))

@@ -49,7 +49,7 @@ enum SettingFacet {
     static let fields: [String] = ["key", "value", "scope", "role", "disable", "flags", "config", "source"]
 
     /// The facet's items for `file`.
-    static func items(in file: LoadedFile, key: String?, context: FacetContext, memo: FacetMemo = FacetMemo()) -> [FacetObject] {
+    static func items(in file: LoadedFile, key: String?, context: FacetContext, memo: FacetMemo) -> [FacetObject] {
         if let key, key == "k3s" || key.hasPrefix("k3s.") {
             let want: K3sNode.Role?
             switch key {
@@ -95,12 +95,13 @@ enum SettingFacet {
 
     // MARK: Ansible variables
 
-    /// Every variable defined in an Ansible file, in document order.
-    static func variables(in file: LoadedFile, memo: FacetMemo = FacetMemo()) -> [AnsibleVariable] {
-        FacetMemo.cached(&memo.variables) { variables(in: file, tasks: { AnsibleTasks.tasks(in: file, memo: memo) }) }
+    /// Every variable defined in an Ansible file, in document order (made once per file,
+    /// through `memo`).
+    static func variables(in file: LoadedFile, memo: FacetMemo) -> [AnsibleVariable] {
+        FacetMemo.cached(&memo.variables) { collectVariables(in: file, memo: memo) }
     }
 
-    private static func variables(in file: LoadedFile, tasks: () -> [AnsibleTask]) -> [AnsibleVariable] {
+    private static func collectVariables(in file: LoadedFile, memo: FacetMemo) -> [AnsibleVariable] {
         guard let yaml = file.yaml else { return [] }
         var out: [AnsibleVariable] = []
         var group = 0
@@ -134,9 +135,9 @@ enum SettingFacet {
                     for (key, value) in parameters { out.append(AnsibleVariable(key: key, value: value, scope: "play", group: group)) }
                 }
             }
-            setFacts(tasks(), add: add)
+            setFacts(AnsibleTasks.tasks(in: file, memo: memo), add: add)
         case .ansibleTasks:
-            setFacts(tasks(), add: add)
+            setFacts(AnsibleTasks.tasks(in: file, memo: memo), add: add)
         default:
             break
         }
@@ -195,11 +196,11 @@ enum SettingFacet {
     // MARK: k3s
 
     /// Every k3s node configured in `file`, servers and agents, in file order.
-    static func k3sNodes(in file: LoadedFile, context: FacetContext, memo: FacetMemo = FacetMemo()) -> [K3sNode] {
-        FacetMemo.cached(&memo.k3sNodes) { k3sNodes(in: file, context: context, sharing: memo) }
+    static func k3sNodes(in file: LoadedFile, context: FacetContext, memo: FacetMemo) -> [K3sNode] {
+        FacetMemo.cached(&memo.k3sNodes) { collectK3sNodes(in: file, context: context, memo: memo) }
     }
 
-    private static func k3sNodes(in file: LoadedFile, context: FacetContext, sharing memo: FacetMemo) -> [K3sNode] {
+    private static func collectK3sNodes(in file: LoadedFile, context: FacetContext, memo: FacetMemo) -> [K3sNode] {
         // A cheap pre-filter: every spelling of a k3s install names k3s (the installer, the
         // config path, INSTALL_K3S_EXEC, K3S_URL, k3s_* variables) or is a server/agent
         // variable of an Ansible or plain YAML file.
@@ -291,7 +292,7 @@ enum SettingFacet {
     }
 
     /// Nodes from install commands, merged with the k3s config files the same file writes.
-    static func k3sFromCommandsAndWrites(_ file: LoadedFile, context: FacetContext, memo: FacetMemo = FacetMemo()) -> [K3sNode] {
+    static func k3sFromCommandsAndWrites(_ file: LoadedFile, context: FacetContext, memo: FacetMemo) -> [K3sNode] {
         switch file.kind {
         case .ansiblePlaybook, .ansibleTasks, .cloudInit, .text, .workflow, .kubernetes, .compose: break
         default: return []
