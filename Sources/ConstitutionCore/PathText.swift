@@ -161,6 +161,18 @@ public enum PathText {
         return true
     }
 
+    /// The positions of `paths` in listing order (``less``), each path once (the first of equal
+    /// ones). Already sorted paths, as one walked folder gives, are returned as they are.
+    public static func sortedUniqueOrder(_ paths: [String]) -> [Int] {
+        if paths.indices.dropFirst().allSatisfy({ less(paths[$0 - 1], paths[$0]) }) { return Array(paths.indices) }
+        var keep: [Int] = []
+        keep.reserveCapacity(paths.count)
+        for i in paths.indices.sorted(by: { less(paths[$0], paths[$1]) }) where keep.last.map({ paths[$0] != paths[i] }) ?? true {
+            keep.append(i)
+        }
+        return keep
+    }
+
     /// The order of every sorted listing: byte order, except that `/` sorts before every other
     /// byte, so a folder's files come right after each other (`a/b` < `a-c`), exactly the order
     /// of a depth-first walk with sorted folder entries.

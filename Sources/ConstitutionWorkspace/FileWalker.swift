@@ -65,12 +65,7 @@ public struct FileWalker: Sendable {
 
     /// Sorts by path (unless already sorted, as one walked folder is) and drops duplicates.
     public static func sortedUnique(_ files: [WalkedFile]) -> [WalkedFile] {
-        var files = files
-        if !isSorted(files) { files.sort { PathText.less($0.path, $1.path) } }
-        var unique: [WalkedFile] = []
-        unique.reserveCapacity(files.count)
-        for f in files where unique.last?.path != f.path { unique.append(f) }
-        return unique
+        PathText.sortedUniqueOrder(files.map(\.path)).map { files[$0] }
     }
 
     /// Walks `inputs`, handing each file to `sink` as soon as it is found (depth-first, sorted
@@ -108,15 +103,6 @@ public struct FileWalker: Sendable {
             }
         }
         return missing
-    }
-
-    static func isSorted(_ files: [WalkedFile]) -> Bool {
-        var i = 1
-        while i < files.count {
-            if !PathText.less(files[i - 1].path, files[i].path) { return false }
-            i += 1
-        }
-        return true
     }
 
     /// `./a//b/` → `a/b`; keeps a leading `/`.

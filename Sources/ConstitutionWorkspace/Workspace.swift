@@ -158,14 +158,8 @@ public struct Workspace: Sendable {
             paths.append(path)
             results.append(result)
         }
-        if !Self.isSorted(paths) {
-            let order = paths.indices.sorted { PathText.less(paths[$0], paths[$1]) }
-            var keep: [Int] = []
-            for i in order where keep.last.map({ paths[$0] != paths[i] }) ?? true { keep.append(i) }
-            paths = keep.map { paths[$0] }
-            results = keep.map { results[$0] }
-        }
-        return Mapped(paths: paths, results: results, missing: missing)
+        let order = PathText.sortedUniqueOrder(paths)
+        return Mapped(paths: order.map { paths[$0] }, results: order.map { results[$0] }, missing: missing)
     }
 
     /// How many walked files may wait for a worker before the walking thread stops walking
@@ -336,17 +330,6 @@ private final class ResultSlots<T: Sendable>: @unchecked Sendable {
     func set(_ i: Int, _ value: T) { storage[i] = value }
 
     func collect() -> [T] { (0..<count).map { storage[$0]! } }
-}
-
-extension Workspace {
-    static func isSorted(_ paths: [String]) -> Bool {
-        var i = 1
-        while i < paths.count {
-            if !PathText.less(paths[i - 1], paths[i]) { return false }
-            i += 1
-        }
-        return true
-    }
 }
 
 /// Files found by the walker, handed out to workers in order. With a `limit`, `push` waits
