@@ -63,16 +63,14 @@ public enum ConstitutionStore {
         guard trustCache, let cache = cacheFolder() else {
             return Constitution.load(incidents: incidents, rules: rules)
         }
-        let key = contentKey(incidents + rules)
+        let files = incidents + rules
+        let key = contentKey(files)
         let stamp = cache + "/fresh-" + key
         if exists(stamp) {
             let snapshot = cache + "/yaml-" + snapshotKey(key)
-            var parsed = readSnapshot(snapshot, files: incidents + rules)
+            var parsed = readSnapshot(snapshot, files: files)
             if parsed == nil {
-                let files = incidents + rules
-                let trees = Parallel.map(count: files.count, workers: Workspace.defaultWorkers) {
-                    YAMLParser.parse(path: files[$0].path, source: files[$0].bytes)
-                }
+                let trees = Constitution.parse(files)
                 parsed = Dictionary(uniqueKeysWithValues: zip(files.map(\.path), trees))
                 writeSnapshot(snapshot, trees)
             }
@@ -133,7 +131,7 @@ public enum ConstitutionStore {
         for tree in trees {
             guard YAMLSnapshot.append(tree, to: &bytes) else { return }
         }
-        if let slash = path.utf8.lastIndex(of: UInt8(ascii: "/")) { AtomicFile.makeDirectories(String(Substring(path.utf8[..<slash]))) }
+        AtomicFile.makeDirectories(parent(path))
         _ = AtomicFile.write(path, bytes, durable: false)
     }
 
