@@ -53,36 +53,21 @@ public enum JSONValue: Sendable, Hashable {
         case .number(let n): out.append(contentsOf: n.utf8)
         case .string(let s): JSONValue.escape(s, into: &out)
         case .array(let items):
-            if items.isEmpty { out.append(contentsOf: "[]".utf8); return }
-            out.append(UInt8(ascii: "["))
-            for (i, item) in items.enumerated() {
-                if i > 0 { out.append(UInt8(ascii: ",")) }
-                if pretty { JSONValue.newline(indent + 1, into: &out) }
-                item.write(into: &out, pretty: pretty, indent: indent + 1)
+            JSONValue.writeArray(items, pretty: pretty, indent: indent, into: &out) { item, out, indent in
+                item.write(into: &out, pretty: pretty, indent: indent)
             }
-            if pretty { JSONValue.newline(indent, into: &out) }
-            out.append(UInt8(ascii: "]"))
         case .object(let pairs):
-            if pairs.isEmpty { out.append(contentsOf: "{}".utf8); return }
-            out.append(UInt8(ascii: "{"))
-            for (i, (key, value)) in pairs.enumerated() {
-                if i > 0 { out.append(UInt8(ascii: ",")) }
-                if pretty { JSONValue.newline(indent + 1, into: &out) }
-                JSONValue.escape(key, into: &out)
-                out.append(UInt8(ascii: ":"))
-                if pretty { out.append(UInt8(ascii: " ")) }
-                value.write(into: &out, pretty: pretty, indent: indent + 1)
+            JSONValue.writeObject(pairs, pretty: pretty, indent: indent, into: &out) { value, out, indent in
+                value.write(into: &out, pretty: pretty, indent: indent)
             }
-            if pretty { JSONValue.newline(indent, into: &out) }
-            out.append(UInt8(ascii: "}"))
         }
     }
 
-    /// Writes a two-space indented array whose elements are made one at a time, so a long
-    /// list (thousands of findings) is never held as a tree; the same bytes as
-    /// `.array(items.map(element))` written at `indent`.
-    static func writePrettyArray<C: Collection>(
-        _ items: C, indent: Int, into out: inout [UInt8], _ element: (C.Element) -> JSONValue
+    /// Writes an array whose elements write themselves (given the output and their indent):
+    /// the one place arrays are laid out, for trees and for long lists (thousands of findings)
+    /// written one element at a time without building a tree.
+    static func writeArray<C: Collection>(
+        _ items: C, pretty: Bool, indent: Int, into out: inout [UInt8], _ element: (C.Element, inout [UInt8], Int) -> Void
     ) {
         if items.isEmpty { out.append(contentsOf: "[]".utf8); return }
         out.append(UInt8(ascii: "["))
@@ -90,28 +75,30 @@ public enum JSONValue: Sendable, Hashable {
         for item in items {
             if !first { out.append(UInt8(ascii: ",")) }
             first = false
-            newline(indent + 1, into: &out)
-            element(item).write(into: &out, pretty: true, indent: indent + 1)
+            if pretty { newline(indent + 1, into: &out) }
+            element(item, &out, indent + 1)
         }
-        newline(indent, into: &out)
+        if pretty { newline(indent, into: &out) }
         out.append(UInt8(ascii: "]"))
     }
 
-    /// Writes a two-space indented object whose member values write themselves (given the
-    /// output and their indent); the same bytes as the equivalent `.object` at `indent`.
-    static func writePrettyObject(
-        _ members: [(String, (inout [UInt8], Int) -> Void)], indent: Int, into out: inout [UInt8]
+    /// Writes an object of `(key, value)` members whose values write themselves: the one place
+    /// objects are laid out.
+    static func writeObject<Member>(
+        _ members: [(String, Member)], pretty: Bool, indent: Int, into out: inout [UInt8],
+        _ value: (Member, inout [UInt8], Int) -> Void
     ) {
         if members.isEmpty { out.append(contentsOf: "{}".utf8); return }
         out.append(UInt8(ascii: "{"))
-        for (i, (key, value)) in members.enumerated() {
+        for (i, (key, member)) in members.enumerated() {
             if i > 0 { out.append(UInt8(ascii: ",")) }
-            newline(indent + 1, into: &out)
+            if pretty { newline(indent + 1, into: &out) }
             escape(key, into: &out)
-            out.append(contentsOf: ": ".utf8)
-            value(&out, indent + 1)
+            out.append(UInt8(ascii: ":"))
+            if pretty { out.append(UInt8(ascii: " ")) }
+            value(member, &out, indent + 1)
         }
-        newline(indent, into: &out)
+        if pretty { newline(indent, into: &out) }
         out.append(UInt8(ascii: "}"))
     }
 

@@ -149,58 +149,58 @@ public struct LintReport: Sendable {
     public func json() -> String {
         var out: [UInt8] = []
         out.reserveCapacity(256 * (findings.count + waived.count) + 512)
-        JSONValue.writePrettyObject(
-            [
-                (
-                    "findings",
-                    { out, indent in
-                        JSONValue.writePrettyArray(findings, indent: indent, into: &out) { f in
-                            .object([
-                                ("path", .string(f.path)), ("line", .int(f.location.line)), ("column", .int(f.location.column)),
-                                ("rule", .string(f.rule)), ("severity", .string(f.severity.rawValue)), ("message", .string(f.message)),
-                                ("incident", f.incident.map(JSONValue.string) ?? .null),
-                            ])
-                        }
-                    }
-                ),
-                (
-                    "errors",
-                    { out, indent in
-                        JSONValue.writePrettyArray(errors, indent: indent, into: &out) { e in
-                            .object([
-                                ("path", .string(e.path)), ("line", .int(e.location.line)), ("column", .int(e.location.column)),
-                                ("message", .string(e.message)),
-                            ])
-                        }
-                    }
-                ),
-                (
-                    "waived",
-                    { out, indent in
-                        JSONValue.writePrettyArray(waived, indent: indent, into: &out) { w in
-                            .object([
-                                ("path", .string(w.finding.path)), ("line", .int(w.finding.location.line)),
-                                ("column", .int(w.finding.location.column)), ("rule", .string(w.finding.rule)),
-                                ("severity", .string(w.finding.severity.rawValue)), ("message", .string(w.finding.message)),
-                                ("incident", w.finding.incident.map(JSONValue.string) ?? .null), ("waiver", .string(w.kind.rawValue)),
-                                ("reason", .string(w.reason)), ("expires", w.expires.map(JSONValue.string) ?? .null),
-                                ("owner", w.owner.map(JSONValue.string) ?? .null),
-                                ("waiver_location", .string("\(w.waiverPath):\(w.waiverLine)")),
-                            ])
-                        }
-                    }
-                ),
-                (
-                    "summary",
-                    { out, indent in
+        let members: [(String, (inout [UInt8], Int) -> Void)] = [
+            (
+                "findings",
+                { out, indent in
+                    JSONValue.writeArray(findings, pretty: true, indent: indent, into: &out) { f, out, indent in
                         JSONValue.object([
-                            ("files", .int(fileCount)), ("rules", .int(ruleCount)), ("findings", .int(findings.count)),
-                            ("error", .int(count(.error))), ("warning", .int(count(.warning))), ("info", .int(count(.info))),
-                            ("waived", .int(waived.count)), ("unparseable", .int(errors.count)), ("threshold", .string(threshold.rawValue)),
+                            ("path", .string(f.path)), ("line", .int(f.location.line)), ("column", .int(f.location.column)),
+                            ("rule", .string(f.rule)), ("severity", .string(f.severity.rawValue)), ("message", .string(f.message)),
+                            ("incident", f.incident.map(JSONValue.string) ?? .null),
                         ]).write(into: &out, pretty: true, indent: indent)
                     }
-                ),
-            ], indent: 0, into: &out)
+                }
+            ),
+            (
+                "errors",
+                { out, indent in
+                    JSONValue.writeArray(errors, pretty: true, indent: indent, into: &out) { e, out, indent in
+                        JSONValue.object([
+                            ("path", .string(e.path)), ("line", .int(e.location.line)), ("column", .int(e.location.column)),
+                            ("message", .string(e.message)),
+                        ]).write(into: &out, pretty: true, indent: indent)
+                    }
+                }
+            ),
+            (
+                "waived",
+                { out, indent in
+                    JSONValue.writeArray(waived, pretty: true, indent: indent, into: &out) { w, out, indent in
+                        JSONValue.object([
+                            ("path", .string(w.finding.path)), ("line", .int(w.finding.location.line)),
+                            ("column", .int(w.finding.location.column)), ("rule", .string(w.finding.rule)),
+                            ("severity", .string(w.finding.severity.rawValue)), ("message", .string(w.finding.message)),
+                            ("incident", w.finding.incident.map(JSONValue.string) ?? .null), ("waiver", .string(w.kind.rawValue)),
+                            ("reason", .string(w.reason)), ("expires", w.expires.map(JSONValue.string) ?? .null),
+                            ("owner", w.owner.map(JSONValue.string) ?? .null),
+                            ("waiver_location", .string("\(w.waiverPath):\(w.waiverLine)")),
+                        ]).write(into: &out, pretty: true, indent: indent)
+                    }
+                }
+            ),
+            (
+                "summary",
+                { out, indent in
+                    JSONValue.object([
+                        ("files", .int(fileCount)), ("rules", .int(ruleCount)), ("findings", .int(findings.count)),
+                        ("error", .int(count(.error))), ("warning", .int(count(.warning))), ("info", .int(count(.info))),
+                        ("waived", .int(waived.count)), ("unparseable", .int(errors.count)), ("threshold", .string(threshold.rawValue)),
+                    ]).write(into: &out, pretty: true, indent: indent)
+                }
+            ),
+        ]
+        JSONValue.writeObject(members, pretty: true, indent: 0, into: &out) { member, out, indent in member(&out, indent) }
         out.append(0x0A)
         return String(decoding: out, as: UTF8.self)
     }
