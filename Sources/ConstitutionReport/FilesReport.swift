@@ -119,19 +119,13 @@ public struct FilesReport: Sendable {
                 for (name, list) in [("errors", errors), ("warnings", warnings)] {
                     out.raw(",\n  ")
                     out.string(name)
-                    out.raw(": [")
-                    for (i, d) in list.enumerated() {
-                        out.raw(i == 0 ? "\n    {\n      \"path\": " : ",\n    {\n      \"path\": ")
-                        out.string(d.path)
-                        out.raw(",\n      \"line\": ")
-                        out.number(d.location.line)
-                        out.raw(",\n      \"column\": ")
-                        out.number(d.location.column)
-                        out.raw(",\n      \"message\": ")
-                        out.string(d.message)
-                        out.raw("\n    }")
+                    out.raw(": ")
+                    JSONValue.writeArray(list, pretty: true, indent: 1, into: &out.bytes) { d, bytes, indent in
+                        JSONValue.object([
+                            ("path", .string(d.path)), ("line", .int(d.location.line)), ("column", .int(d.location.column)),
+                            ("message", .string(d.message)),
+                        ]).write(into: &bytes, pretty: true, indent: indent)
                     }
-                    out.raw(list.isEmpty ? "]" : "\n  ]")
                 }
                 out.raw("\n}\n")
             case .text(let style):
