@@ -8,13 +8,7 @@ public enum FastHash {
     /// The hash of `bytes` as 32 lowercase hex characters.
     public static func hex128(_ bytes: [UInt8]) -> String {
         let (a, b) = hash128(bytes)
-        let digits = Array("0123456789abcdef".utf8)
-        var out: [UInt8] = []
-        out.reserveCapacity(32)
-        for word in [a, b] {
-            for shift in stride(from: 60, through: 0, by: -4) { out.append(digits[Int((word >> UInt64(shift)) & 0xF)]) }
-        }
-        return String(decoding: out, as: UTF8.self)
+        return Hex.string([a, b])
     }
 
     /// The two 64-bit lanes of the hash of `bytes`.

@@ -41,13 +41,7 @@ public enum SHA256 {
                 }
             }
         }
-        let digits = Array("0123456789abcdef".utf8)
-        var out: [UInt8] = []
-        out.reserveCapacity(64)
-        for word in [h.0, h.1, h.2, h.3, h.4, h.5, h.6, h.7] {
-            for shift in stride(from: 28, through: 0, by: -4) { out.append(digits[Int((word >> UInt32(shift)) & 0xF)]) }
-        }
-        return String(decoding: out, as: UTF8.self)
+        return Hex.string([h.0, h.1, h.2, h.3, h.4, h.5, h.6, h.7])
     }
 
     /// One 64-byte block into the state `h`; `w` is scratch for the message schedule.
