@@ -18,16 +18,10 @@ public enum AtomicFile {
         let temp = path + ".constitution-tmp-\(getpid())"
         let fd = open(temp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard fd >= 0 else { return "cannot write \(path): " + String(cString: strerror(errno)) }
-        var written = 0
-        while written < bytes.count {
-            let n = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + written, bytes.count - written) }
-            if n <= 0 {
-                let message = String(cString: strerror(errno))
-                close(fd)
-                unlink(temp)
-                return "cannot write \(path): \(message)"
-            }
-            written += n
+        if let failure = FileWriter.writeAll(fd, bytes) {
+            close(fd)
+            unlink(temp)
+            return "cannot write \(path): " + String(cString: strerror(failure))
         }
         if durable { fsync(fd) }
         close(fd)

@@ -50,3 +50,19 @@ public enum FileReader {
         return .success(bytes)
     }
 }
+
+/// Writes byte arrays to file descriptors with POSIX calls.
+public enum FileWriter {
+    /// Writes every byte of `bytes` to `fd`, retrying short and interrupted writes; returns the
+    /// `errno` of a write that failed (a closed pipe, a full disk), nil when all was written.
+    public static func writeAll(_ fd: Int32, _ bytes: [UInt8]) -> Int32? {
+        var written = 0
+        while written < bytes.count {
+            let n = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + written, $0.count - written) }
+            if n < 0 && errno == EINTR { continue }
+            if n <= 0 { return n < 0 ? errno : EIO }
+            written += n
+        }
+        return nil
+    }
+}

@@ -1,5 +1,6 @@
 import ArgumentParser
 import ConstitutionReport
+import ConstitutionWorkspace
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -39,15 +40,10 @@ func printError(_ text: String) {
     writeAll(STDERR_FILENO, Array(text.utf8))
 }
 
-/// Writes every byte to `fd` (retrying short writes; gives up on an error such as a closed pipe).
+/// Writes every byte to `fd`; an error such as a closed pipe ends the write silently (there is
+/// nowhere left to report it).
 func writeAll(_ fd: Int32, _ bytes: [UInt8]) {
-    var written = 0
-    while written < bytes.count {
-        let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + written, $0.count - written) }
-        if n < 0 && errno == EINTR { continue }
-        if n <= 0 { break }
-        written += n
-    }
+    _ = FileWriter.writeAll(fd, bytes)
 }
 
 /// Standard output for listings written as they are produced (unbuffered: callers write
