@@ -117,21 +117,36 @@ struct ByteOffsetMap {
 ///
 /// Appending is a capacity check and a store: no uniqueness check, retain or release as with an
 /// `Array` that a mutating method appends to on every event. ``TreeBuilder/finish()`` copies the
-/// contents into arrays once; the memory is freed when the buffer goes away.
+/// contents into arrays once. The memory comes from `malloc` (the elements are plain values),
+/// and a finished builder hands it back to its thread's ``BuilderRecycler`` for the next file.
 struct ArenaBuffer<Element>: ~Copyable {
-    /// The first element. Valid for `count` elements, allocated for more.
+    /// The first element. Valid for `count` elements, allocated for `capacity`.
     private(set) var base: UnsafeMutablePointer<Element>
     private(set) var count = 0
     private var capacity: Int
 
-    init(capacity: Int) {
-        self.capacity = max(capacity, 8)
-        base = .allocate(capacity: self.capacity)
+    /// A buffer for at least `capacity` elements, on `recycled` memory when it is given.
+    init(capacity: Int, recycled: RecycledBlock? = nil) {
+        assert(_isPOD(Element.self), "ArenaBuffer holds plain values only")
+        let wanted = max(capacity, 8)
+        let stride = MemoryLayout<Element>.stride
+        if let recycled, recycled.bytes >= wanted * stride {
+            base = recycled.base.assumingMemoryBound(to: Element.self)
+            self.capacity = recycled.bytes / stride
+        } else {
+            if let recycled { free(recycled.base) }
+            base = Self.allocate(wanted)
+            self.capacity = wanted
+        }
     }
 
     deinit {
-        base.deinitialize(count: count)
-        base.deallocate()
+        if capacity > 0 { free(base) }
+    }
+
+    private static func allocate(_ elements: Int) -> UnsafeMutablePointer<Element> {
+        guard let raw = malloc(elements * MemoryLayout<Element>.stride) else { fatalError("out of memory") }
+        return raw.bindMemory(to: Element.self, capacity: elements)
     }
 
     var isEmpty: Bool { count == 0 }
@@ -172,7 +187,6 @@ struct ArenaBuffer<Element>: ~Copyable {
     /// Drops the elements from `newCount` on.
     mutating func removeAll(from newCount: Int) {
         precondition(newCount >= 0 && newCount <= count)
-        (base + newCount).deinitialize(count: count - newCount)
         count = newCount
     }
 
@@ -188,14 +202,91 @@ struct ArenaBuffer<Element>: ~Copyable {
         return result
     }
 
+    /// Gives up the memory (for the next file's builder); the buffer is empty afterwards.
+    mutating func detach() -> RecycledBlock {
+        let block = RecycledBlock(base: UnsafeMutableRawPointer(base), bytes: capacity * MemoryLayout<Element>.stride)
+        count = 0
+        capacity = 0
+        return block
+    }
+
     private mutating func grow(toAtLeast minimum: Int) {
         let newCapacity = max(minimum, capacity * 2)
-        let newBase = UnsafeMutablePointer<Element>.allocate(capacity: newCapacity)
-        newBase.moveInitialize(from: base, count: count)
-        base.deallocate()
-        base = newBase
+        guard let raw = realloc(base, newCapacity * MemoryLayout<Element>.stride) else { fatalError("out of memory") }
+        base = raw.bindMemory(to: Element.self, capacity: newCapacity)
         capacity = newCapacity
     }
+}
+
+/// Memory an ``ArenaBuffer`` gave up, for another to reuse.
+struct RecycledBlock {
+    var base: UnsafeMutableRawPointer
+    var bytes: Int
+}
+
+/// The builder buffers a thread keeps from one file to the next.
+///
+/// Most files are small: allocating and freeing six buffers per file (and first touching fresh
+/// memory) cost more than building their trees. Each thread keeps the buffers of its last
+/// builder, up to ``keptBytes`` each, so the memory kept stays small whatever the files.
+final class BuilderRecycler {
+    enum Slot: Int, CaseIterable { case nodes, children, scalarBytes, stack, pending, keys }
+
+    /// The largest buffer kept for reuse; bigger ones (a huge file's) are freed.
+    static let keptBytes = 256 * 1024
+
+    /// One kept block per slot (`bytes` 0: none). Only this thread touches it, so it needs
+    /// no lock, and no exclusivity check (which cost more than the allocations it saves).
+    private let blocks: UnsafeMutablePointer<RecycledBlock>
+
+    private init() {
+        let empty = RecycledBlock(base: UnsafeMutableRawPointer(bitPattern: 1)!, bytes: 0)
+        blocks = .allocate(capacity: Slot.allCases.count)
+        blocks.initialize(repeating: empty, count: Slot.allCases.count)
+    }
+
+    deinit {
+        for i in 0..<Slot.allCases.count where blocks[i].bytes > 0 { free(blocks[i].base) }
+        blocks.deallocate()
+    }
+
+    /// Takes the kept buffer for `slot`, if any (it is no longer kept).
+    func take(_ slot: Slot) -> RecycledBlock? {
+        let block = blocks[slot.rawValue]
+        guard block.bytes > 0 else { return nil }
+        blocks[slot.rawValue].bytes = 0
+        return block
+    }
+
+    /// Keeps `block` for `slot` (or frees it when too big or when one is already kept).
+    func keep(_ block: RecycledBlock, _ slot: Slot) {
+        guard block.bytes > 0 else { return }
+        if block.bytes <= Self.keptBytes, blocks[slot.rawValue].bytes == 0 {
+            blocks[slot.rawValue] = block
+        } else {
+            free(block.base)
+        }
+    }
+
+    /// The calling thread's recycler, created on first use and released when the thread ends.
+    static var current: BuilderRecycler {
+        if let existing = pthread_getspecific(threadKey) {
+            return Unmanaged<BuilderRecycler>.fromOpaque(existing).takeUnretainedValue()
+        }
+        let recycler = BuilderRecycler()
+        pthread_setspecific(threadKey, Unmanaged.passRetained(recycler).toOpaque())
+        return recycler
+    }
+
+    private static let threadKey: pthread_key_t = {
+        var key = pthread_key_t()
+        let created = pthread_key_create(&key) { pointer in
+            guard let pointer else { return }
+            Unmanaged<BuilderRecycler>.fromOpaque(pointer).release()
+        }
+        precondition(created == 0, "pthread_key_create failed")
+        return key
+    }()
 }
 
 /// The event-driven builder. Single use: ``run(_:)`` then ``finish()``.
@@ -226,13 +317,15 @@ struct TreeBuilder: ~Copyable {
     var diagnostics: [Diagnostic] = []
     var error: YAMLParseError?
 
-    var stack = ArenaBuffer<OpenCollection>(capacity: 32)
+    var stack: ArenaBuffer<OpenCollection>
     /// Anchor names of the open collections that have one, innermost last.
     var openAnchors: [String] = []
     /// Children of the open collections, innermost last.
-    var pending = ArenaBuffer<Int32>(capacity: 64)
+    var pending: ArenaBuffer<Int32>
     /// Scratch for the duplicate-key check: the keys of the mapping being closed.
-    var keys = ArenaBuffer<MappingKey>(capacity: 16)
+    var keys: ArenaBuffer<MappingKey>
+    /// Where the buffers come from and go back to: this thread's recycler.
+    let recycler: BuilderRecycler
     /// Anchors of the current document: the node and its size once aliases are expanded.
     var anchors: [String: (node: Int32, expanded: Int)] = [:]
     /// Nodes that aliases have added to the current document so far (the alias budget's count).
@@ -248,9 +341,14 @@ struct TreeBuilder: ~Copyable {
         self.aliasBudget = aliasBudget
         // Sized so that growing is rare: over the sample corpus, files have at most one node per
         // ten bytes and fewer scalar bytes than source bytes (a plain mapping is mostly scalars).
-        nodes = ArenaBuffer(capacity: source.count / 10 + 16)
-        children = ArenaBuffer(capacity: source.count / 10 + 16)
-        scalarBytes = ArenaBuffer(capacity: source.count + 16)
+        let recycler = BuilderRecycler.current
+        self.recycler = recycler
+        nodes = ArenaBuffer(capacity: source.count / 10 + 16, recycled: recycler.take(.nodes))
+        children = ArenaBuffer(capacity: source.count / 10 + 16, recycled: recycler.take(.children))
+        scalarBytes = ArenaBuffer(capacity: source.count + 16, recycled: recycler.take(.scalarBytes))
+        stack = ArenaBuffer(capacity: 32, recycled: recycler.take(.stack))
+        pending = ArenaBuffer(capacity: 64, recycled: recycler.take(.pending))
+        keys = ArenaBuffer(capacity: 16, recycled: recycler.take(.keys))
     }
 
     /// Parses `buffer` (the file's bytes), building the arena.
@@ -296,12 +394,20 @@ struct TreeBuilder: ~Copyable {
 
     /// The finished file. The builder's results are moved out (swapped with empty values), not
     /// copied: a copy, then the builder's release, cost a retain and a release per field per file.
+    /// The buffers go back to the thread's recycler for the next file.
     consuming func finish() -> YAMLFile {
-        YAMLFile(
+        let file = YAMLFile(
             path: Self.take(&path, ""), source: Self.take(&source, []), nodes: nodes.array(),
             children: children.array(), scalarBytes: scalarBytes.array(), tags: Self.take(&tags, []),
             documentInfos: Self.take(&documents, []), diagnostics: Self.take(&diagnostics, []),
             error: Self.take(&error, nil))
+        recycler.keep(nodes.detach(), .nodes)
+        recycler.keep(children.detach(), .children)
+        recycler.keep(scalarBytes.detach(), .scalarBytes)
+        recycler.keep(stack.detach(), .stack)
+        recycler.keep(pending.detach(), .pending)
+        recycler.keep(keys.detach(), .keys)
+        return file
     }
 
     /// Returns `value`, leaving `empty` in its place.
