@@ -162,8 +162,8 @@ public struct Workspace: Sendable {
         return Mapped(paths: order.map { paths[$0] }, results: order.map { results[$0] }, missing: missing)
     }
 
-    /// How many walked files may wait for a worker before the walking thread stops walking
-    /// and helps: the walk never runs far ahead, so a huge tree is never held in memory.
+    /// How many walked files may wait for a worker before the walking thread pauses: the walk
+    /// never runs far ahead, so a huge tree is never held in memory.
     static let walkAhead = 512
 
     /// How many walked files are handed to the workers at a time.
@@ -176,26 +176,19 @@ public struct Workspace: Sendable {
     ///
     /// With more than one worker the walk runs on a thread of its own beside them (it mostly
     /// waits on the file system, and the workers should not wait for it), pausing whenever
-    /// ``walkAhead`` files wait; with one worker a single thread walks and, whenever it is that
-    /// far ahead, parses.
+    /// ``walkAhead`` files wait; with one worker (or when no thread can be started) the walk
+    /// visits each file as it finds it, with no queue between them.
     public func walk<T: Sendable>(
         _ inputs: [String], displayRoot: String?, visit: @Sendable (WalkedFile) -> T,
         emit: (_ path: String, _ result: T) -> Void
     ) -> [String] {
         withoutActuallyEscaping(emit) { emit in
             let queue = WorkQueue(limit: Self.walkAhead)
-            let results = InOrder<T>(emit: emit)
-            let walk = workers > 1 ? Background.start { Self.walkInBatches(inputs, displayRoot: displayRoot, into: queue) {} } : nil
+            let walk = workers > 1 ? Background.start { Self.walkInBatches(inputs, displayRoot: displayRoot, into: queue) } : nil
             guard let walk else {
-                // One thread: it walks and, whenever it is far enough ahead, parses.
-                func work(_ index: Int, _ file: WalkedFile) { results.deliver(index, file.path, visit(file)) }
-                let single = WorkQueue()
-                let missing = Self.walkInBatches(inputs, displayRoot: displayRoot, into: single) {
-                    while single.backlog > Self.walkAhead, let (index, next) = single.pop() { work(index, next) }
-                }
-                while let (index, file) = single.pop() { work(index, file) }
-                return missing
+                return FileWalker().walk(inputs, displayRoot: displayRoot) { file in emit(file.path, visit(file)) }
             }
+            let results = InOrder<T>(emit: emit)
             DispatchQueue.concurrentPerform(iterations: workers) { _ in
                 while let (index, file) = queue.pop() { results.deliver(index, file.path, visit(file)) }
             }
@@ -205,10 +198,8 @@ public struct Workspace: Sendable {
 
     /// Walks `inputs` into `queue` in small batches (one lock and one wake-up per batch, not
     /// per file: a worker woken for every file spends more time switching than parsing),
-    /// calling `afterBatch` after each, then finishes the queue.
-    static func walkInBatches(
-        _ inputs: [String], displayRoot: String?, into queue: WorkQueue, afterBatch: () -> Void
-    ) -> [String] {
+    /// then finishes the queue.
+    static func walkInBatches(_ inputs: [String], displayRoot: String?, into queue: WorkQueue) -> [String] {
         var batch: [WalkedFile] = []
         batch.reserveCapacity(batchSize)
         let missing = FileWalker().walk(inputs, displayRoot: displayRoot) { file in
@@ -216,7 +207,6 @@ public struct Workspace: Sendable {
             guard batch.count >= batchSize else { return }
             queue.push(batch)
             batch.removeAll(keepingCapacity: true)
-            afterBatch()
         }
         queue.push(batch)
         queue.finish()
@@ -380,13 +370,6 @@ final class WorkQueue: @unchecked Sendable {
         done = true
         pthread_cond_broadcast(&condition)
         pthread_mutex_unlock(&mutex)
-    }
-
-    /// Files found but not yet taken.
-    var backlog: Int {
-        pthread_mutex_lock(&mutex)
-        defer { pthread_mutex_unlock(&mutex) }
-        return items.count - head
     }
 
     /// The next file and its walk index; nil once the walk is over and every file is taken.
