@@ -37,12 +37,10 @@ public struct WalkedFile: Sendable, Hashable {
 public struct FileWalker: Sendable {
     /// Folder names never entered.
     public static let skippedFolders: Set<String> = [".git", ".hg", ".svn"]
-    /// Whether `name` is one of ``skippedFolders`` (compared directly, without hashing).
-    static func isSkippedFolder(_ name: String) -> Bool {
-        name == ".git" || name == ".hg" || name == ".svn"
-    }
     /// The name of the ignore file.
-    public static let ignoreFileName = ".constitutionignore"
+    public static let ignoreFileName = ignoreFile.description
+    /// The same, as the walk compares it with folder entries.
+    static let ignoreFile: StaticString = ".constitutionignore"
 
     /// Creates a walker.
     public init() {}
@@ -175,11 +173,79 @@ struct WalkContext {
     var ignoreRules: [GitIgnoreRule] = []
 }
 
+/// One entry of a folder: where its name is in ``DirListing/names``, and what it is.
 private struct DirEntry {
-    var name: String
+    var start: Int32
+    var length: Int32
     var isDirectory: Bool
     var isSymlink: Bool
-    var error: String?
+    /// Index into ``DirListing/errors`` when the entry could not be examined, else -1.
+    var error: Int32
+}
+
+/// A folder's entries, sorted by name. The names live in one byte buffer: a folder costs a few
+/// allocations, not one String per entry, and sorting moves plain values.
+private struct DirListing {
+    var names: [UInt8] = []
+    var entries: [DirEntry] = []
+    var errors: [String] = []
+
+    /// The name of `entry` as a String.
+    func name(_ entry: DirEntry) -> String {
+        names.withUnsafeBufferPointer { b in
+            String(decoding: UnsafeBufferPointer(rebasing: b[Int(entry.start)..<Int(entry.start + entry.length)]), as: UTF8.self)
+        }
+    }
+
+    /// Whether `entry`'s name is `text` (ASCII).
+    func nameIs(_ entry: DirEntry, _ text: StaticString) -> Bool {
+        guard Int(entry.length) == text.utf8CodeUnitCount else { return false }
+        return names.withUnsafeBufferPointer { b in
+            memcmp(b.baseAddress! + Int(entry.start), text.utf8Start, Int(entry.length)) == 0
+        }
+    }
+
+    /// Whether `entry` is one of ``FileWalker/skippedFolders``.
+    func isSkippedFolder(_ entry: DirEntry) -> Bool {
+        nameIs(entry, ".git") || nameIs(entry, ".hg") || nameIs(entry, ".svn")
+    }
+
+    /// Whether some entry (a folder when `directory`, else a file) is named `text`.
+    func contains(_ text: StaticString, directory: Bool) -> Bool {
+        entries.contains { $0.isDirectory == directory && nameIs($0, text) }
+    }
+
+    /// `prefix + "/" + name` (or just the name when `prefix` is empty), built once.
+    func join(_ prefix: String, _ entry: DirEntry) -> String {
+        PathText.withBytes(prefix) { head in
+            names.withUnsafeBufferPointer { b in
+                let name = UnsafeBufferPointer(rebasing: b[Int(entry.start)..<Int(entry.start + entry.length)])
+                let separator = head.isEmpty ? 0 : 1
+                return String(unsafeUninitializedCapacity: head.count + separator + name.count) { out in
+                    var i = out.initialize(fromContentsOf: head)
+                    if separator == 1 {
+                        out[i] = UInt8(ascii: "/")
+                        i += 1
+                    }
+                    i += UnsafeMutableBufferPointer(rebasing: out[i...]).initialize(fromContentsOf: name)
+                    return i
+                }
+            }
+        }
+    }
+
+    /// Sorts the entries by name, byte by byte (a folder's names hold no `/`, so this is the
+    /// order of ``PathText/less(_:_:)``).
+    mutating func sort() {
+        names.withUnsafeBufferPointer { b in
+            let base = b.baseAddress
+            entries.sort { x, y in
+                let n = Int(min(x.length, y.length))
+                let c = n == 0 ? 0 : memcmp(base! + Int(x.start), base! + Int(y.start), n)
+                return c != 0 ? c < 0 : x.length < y.length
+            }
+        }
+    }
 }
 
 private struct WalkState {
@@ -207,10 +273,10 @@ private struct WalkState {
     }
 
     /// Reads a folder's entries, sorted by name; nil with an error text when it cannot be read.
-    static func list(_ full: String) -> ([DirEntry], String?) {
-        guard let dir = full.withCString({ opendir($0) }) else { return ([], FileWalker.errnoText(errno)) }
+    static func list(_ full: String) -> (DirListing, String?) {
+        guard let dir = full.withCString({ opendir($0) }) else { return (DirListing(), FileWalker.errnoText(errno)) }
         defer { closedir(dir) }
-        var entries: [DirEntry] = []
+        var listing = DirListing()
         while let entry = readdir(dir) {
             // The name is read in place: copying `d_name` out would copy its whole 256-byte array.
             let name = (UnsafeRawPointer(entry) + nameOffset).assumingMemoryBound(to: UInt8.self)
@@ -218,20 +284,23 @@ private struct WalkState {
             let type = entry.pointee.d_type
             var isDir = type == UInt8(DT_DIR)
             let isLink = type == UInt8(DT_LNK)
-            var error: String?
-            let nameText = String(cString: name)
+            let length = strlen(name)
+            var item = DirEntry(start: Int32(listing.names.count), length: Int32(length), isDirectory: isDir, isSymlink: isLink, error: -1)
+            listing.names.append(contentsOf: UnsafeBufferPointer(start: name, count: length))
             if isLink || type == UInt8(DT_UNKNOWN) {
                 var st = stat()
-                if stat(PathText.join(full, nameText), &st) == 0 {
+                if stat(listing.join(full, item), &st) == 0 {
                     isDir = st.st_mode & S_IFMT == S_IFDIR
+                    item.isDirectory = isDir
                 } else {
-                    error = FileWalker.errnoText(errno)
+                    item.error = Int32(listing.errors.count)
+                    listing.errors.append(FileWalker.errnoText(errno))
                 }
             }
-            entries.append(DirEntry(name: nameText, isDirectory: isDir, isSymlink: isLink, error: error))
+            listing.entries.append(item)
         }
-        entries.sort { PathText.less($0.name, $1.name) }
-        return (entries, nil)
+        listing.sort()
+        return (listing, nil)
     }
 
     /// Where `d_name` sits in a `dirent`.
@@ -248,41 +317,44 @@ private struct WalkState {
     /// into an ancestor (folders cannot be hard-linked), so only symlinks are resolved, and a
     /// symlink whose target contains the current folder is a loop.
     mutating func walkDirectory(full: String, relative: String, context: WalkContext, realDir: String) {
-        let (entries, error) = Self.list(full)
+        let (listing, error) = Self.list(full)
         if let error {
             sink(
                 WalkedFile(fullPath: full, path: displayPath(relative), inTemplateFolder: false, roleFolder: nil, walkError: error))
             return
         }
         var context = context
-        if entries.contains(where: { $0.name == FileWalker.ignoreFileName && !$0.isDirectory }),
+        if listing.contains(FileWalker.ignoreFile, directory: false),
             let text = readSmallFile(PathText.join(full, FileWalker.ignoreFileName))
         {
             context.ignoreRules += GitIgnoreRule.parse(text, base: relative)
         }
-        let isChart = entries.contains { !$0.isDirectory && ($0.name == "Chart.yaml" || $0.name == "Chart.yml") }
+        let isChart = listing.contains("Chart.yaml", directory: false) || listing.contains("Chart.yml", directory: false)
         let isRole =
             FileWalker.parentIsRoles(relative)
-            || (entries.contains { $0.isDirectory && $0.name == "tasks" }
-                && entries.contains { $0.isDirectory && ($0.name == "meta" || $0.name == "defaults" || $0.name == "handlers") })
-        for entry in entries {
-            if entry.isDirectory && FileWalker.isSkippedFolder(entry.name) { continue }
-            let childRelative = relative.isEmpty ? entry.name : PathText.join(relative, entry.name)
+            || (listing.contains("tasks", directory: true)
+                && (listing.contains("meta", directory: true) || listing.contains("defaults", directory: true)
+                    || listing.contains("handlers", directory: true)))
+        for entry in listing.entries {
+            if entry.isDirectory && listing.isSkippedFolder(entry) { continue }
+            let childRelative = listing.join(relative, entry)
             if !context.ignoreRules.isEmpty,
                 Self.isIgnored(childRelative, isDirectory: entry.isDirectory, rules: context.ignoreRules)
             {
                 continue
             }
-            let childFull = PathText.join(full, entry.name)
-            if let error = entry.error {
+            let childFull = listing.join(full, entry)
+            if entry.error >= 0 {
                 sink(
-                    WalkedFile(fullPath: childFull, path: displayPath(childRelative), inTemplateFolder: false, roleFolder: nil, walkError: error))
+                    WalkedFile(
+                        fullPath: childFull, path: displayPath(childRelative), inTemplateFolder: false, roleFolder: nil,
+                        walkError: listing.errors[Int(entry.error)]))
                 continue
             }
             if entry.isDirectory {
                 var child = context
-                if entry.name == "templates" && (isChart || isRole) { child.inTemplateFolder = true }
-                if isRole { child.roleFolder = entry.name }
+                if (isChart || isRole) && listing.nameIs(entry, "templates") { child.inTemplateFolder = true }
+                if isRole { child.roleFolder = listing.name(entry) }
                 let childReal: String
                 if entry.isSymlink {
                     guard let target = Self.realPath(childFull) else { continue }
@@ -295,11 +367,11 @@ private struct WalkState {
                     }
                     childReal = target
                 } else {
-                    childReal = PathText.join(realDir, entry.name)
+                    childReal = listing.join(realDir, entry)
                 }
                 walkDirectory(full: childFull, relative: childRelative, context: child, realDir: childReal)
             } else {
-                if entry.name == FileWalker.ignoreFileName { continue }
+                if listing.nameIs(entry, FileWalker.ignoreFile) { continue }
                 sink(
                     WalkedFile(
                         fullPath: childFull, path: displayPath(childRelative), inTemplateFolder: context.inTemplateFolder,
