@@ -239,7 +239,7 @@ final class BuilderRecycler {
     /// no lock, and no exclusivity check (which cost more than the allocations it saves).
     private let blocks: UnsafeMutablePointer<RecycledBlock>
 
-    private init() {
+    fileprivate init() {
         let empty = RecycledBlock(base: UnsafeMutableRawPointer(bitPattern: 1)!, bytes: 0)
         blocks = .allocate(capacity: Slot.allCases.count)
         blocks.initialize(repeating: empty, count: Slot.allCases.count)
@@ -268,25 +268,10 @@ final class BuilderRecycler {
         }
     }
 
-    /// The calling thread's recycler, created on first use and released when the thread ends.
-    static var current: BuilderRecycler {
-        if let existing = pthread_getspecific(threadKey) {
-            return Unmanaged<BuilderRecycler>.fromOpaque(existing).takeUnretainedValue()
-        }
-        let recycler = BuilderRecycler()
-        pthread_setspecific(threadKey, Unmanaged.passRetained(recycler).toOpaque())
-        return recycler
-    }
+    /// The calling thread's recycler.
+    static var current: BuilderRecycler { perThread.value }
 
-    private static let threadKey: pthread_key_t = {
-        var key = pthread_key_t()
-        let created = pthread_key_create(&key) { pointer in
-            guard let pointer else { return }
-            Unmanaged<BuilderRecycler>.fromOpaque(pointer).release()
-        }
-        precondition(created == 0, "pthread_key_create failed")
-        return key
-    }()
+    private static let perThread = ThreadLocal { BuilderRecycler() }
 }
 
 /// The event-driven builder. Single use: ``run(_:)`` then ``finish()``.
