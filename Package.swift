@@ -20,10 +20,14 @@ let package = Package(
         ),
         // Value types shared by every layer: locations, severities, diagnostics. No I/O.
         .target(name: "ConstitutionCore", exclude: ["README.md"]),
+        // The getdents64 system call, which Glibc does not export to Swift.
+        .target(name: "CSystem", exclude: ["README.md"]),
         // The located YAML tree built from libyaml's event stream.
         .target(name: "ConstitutionYAML", dependencies: ["CLibYAML", "ConstitutionCore"], exclude: ["README.md"]),
         // Walking a repository, ignore files, classifying and parsing files in parallel.
-        .target(name: "ConstitutionWorkspace", dependencies: ["ConstitutionCore", "ConstitutionYAML"], exclude: ["README.md"]),
+        .target(
+            name: "ConstitutionWorkspace", dependencies: ["CSystem", "ConstitutionCore", "ConstitutionYAML"], exclude: ["README.md"]
+        ),
         // Documents → targets and facets; the rule language, its compiler and evaluator; incidents.
         .target(
             name: "ConstitutionRules",

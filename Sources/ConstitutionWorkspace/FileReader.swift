@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import ConstitutionCore
 
 /// Reads files with POSIX calls into byte arrays: no Foundation, no copies.
 public enum FileReader {
@@ -14,7 +15,7 @@ public enum FileReader {
 
     /// Reads the whole file (or its first `limit` bytes).
     public static func read(_ path: String, limit: Int = Int.max) -> Result<[UInt8], Failure> {
-        let fd = path.withCString { open($0, O_RDONLY | O_CLOEXEC) }
+        let fd = OpenFolder.current.open(path) ?? path.withCString { open($0, O_RDONLY | O_CLOEXEC) }
         guard fd >= 0 else { return .failure(Failure(message: FileWalker.errnoText(errno))) }
         defer { close(fd) }
         var st = stat()
@@ -48,6 +49,55 @@ public enum FileReader {
             }
         }
         return .success(bytes)
+    }
+}
+
+/// The folder this thread's walk is in, open, while its files are handed on: a file read from it
+/// is opened relative to the folder, so the kernel resolves one name instead of the whole path.
+///
+/// Only ``FileWalker`` sets it, only for as long as the folder's descriptor is open, and a path
+/// is opened through it only when it names an entry of exactly that folder; anything else is
+/// opened by path as usual.
+final class OpenFolder {
+    /// The folder's descriptor, or -1.
+    @exclusivity(unchecked) private(set) var fd: Int32 = -1
+    /// The folder's path as the walk spells it (the prefix of its files' full paths).
+    @exclusivity(unchecked) private(set) var path = ""
+
+    /// The calling thread's open folder.
+    static var current: OpenFolder { perThread.value }
+    private static let perThread = ThreadLocal { OpenFolder() }
+
+    /// Makes `fd` (the folder at `path`) the open folder; returns the one it replaces.
+    @discardableResult
+    func enter(_ fd: Int32, path: String) -> (fd: Int32, path: String) {
+        defer {
+            self.fd = fd
+            self.path = path
+        }
+        return (self.fd, self.path)
+    }
+
+    /// Puts back the folder `enter` replaced.
+    func leave(restoring outer: (fd: Int32, path: String)) {
+        fd = outer.fd
+        path = outer.path
+    }
+
+    /// Opens `path` for reading relative to the open folder when it is `folder/name`; nil when
+    /// it is not (the caller opens it by path). Returns the descriptor or -1 with `errno` set.
+    func open(_ path: String) -> Int32? {
+        guard fd >= 0 else { return nil }
+        return PathText.withBytes(self.path) { folder in
+            path.withCString { full -> Int32? in
+                let name = UnsafeRawPointer(full).assumingMemoryBound(to: UInt8.self)
+                let count = folder.count
+                guard count > 0, strlen(full) > count + 1, name[count] == UInt8(ascii: "/"), memcmp(name, folder.baseAddress!, count) == 0,
+                    strchr(full + count + 1, Int32(UInt8(ascii: "/"))) == nil
+                else { return nil }
+                return openat(fd, full + count + 1, O_RDONLY | O_CLOEXEC)
+            }
+        }
     }
 }
 

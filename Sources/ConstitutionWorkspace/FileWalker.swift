@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import CSystem
 import ConstitutionCore
 
 /// A file found by the walk, with what the walk learnt about its place in the tree.
@@ -37,6 +38,9 @@ public struct WalkedFile: Sendable, Hashable {
 public struct FileWalker: Sendable {
     /// Folder names never entered.
     public static let skippedFolders: Set<String> = [".git", ".hg", ".svn"]
+    /// How deep folders stay open while their entries are walked (each holds a descriptor);
+    /// deeper ones are closed once listed, and what is in them is opened by path.
+    static let openFolderDepth = 64
     /// The name of the ignore file.
     public static let ignoreFileName = ignoreFile.description
     /// The same, as the walk compares it with folder entries.
@@ -90,7 +94,11 @@ public struct FileWalker: Sendable {
                 let rootDisplay = display(cleaned, root: displayRoot)
                 withoutActuallyEscaping(sink) { escapable in
                     var state = WalkState(rootFull: cleaned, rootDisplay: rootDisplay, sink: escapable)
-                    state.walkDirectory(full: cleaned, relative: "", context: .init(), realDir: WalkState.realPath(cleaned) ?? cleaned)
+                    defer { state.buffer.deallocate() }
+                    let fd = cleaned.withCString { open($0, O_RDONLY | O_DIRECTORY | O_CLOEXEC) }
+                    state.walkDirectory(
+                        opened: fd, openError: fd < 0 ? errno : 0, full: cleaned, relative: "", context: .init(),
+                        realDir: WalkState.realPath(cleaned) ?? cleaned, depth: 0)
                 }
             } else {
                 sink(
@@ -183,12 +191,40 @@ private struct DirEntry {
     var error: Int32
 }
 
-/// A folder's entries, sorted by name. The names live in one byte buffer: a folder costs a few
-/// allocations, not one String per entry, and sorting moves plain values.
+/// A folder's entries, sorted by name. The names live in one byte buffer (each followed by a
+/// NUL, for the system calls that open them): a folder costs a few allocations, not one String
+/// per entry, and sorting moves plain values.
 private struct DirListing {
     var names: [UInt8] = []
     var entries: [DirEntry] = []
     var errors: [String] = []
+
+    /// Adds an entry named by the `length` bytes at `name`, examined with `stat` when its type
+    /// is not known (a symlink, or a file system that does not say) in the folder open as `fd`.
+    mutating func add(_ name: UnsafePointer<UInt8>, length: Int, type: UInt8, in fd: Int32) {
+        var entry = DirEntry(
+            start: Int32(names.count), length: Int32(length), isDirectory: type == UInt8(DT_DIR), isSymlink: type == UInt8(DT_LNK),
+            error: -1)
+        names.append(contentsOf: UnsafeBufferPointer(start: name, count: length))
+        names.append(0)
+        if entry.isSymlink || type == UInt8(DT_UNKNOWN) {
+            var st = stat()
+            if withName(entry, { fstatat(fd, $0, &st, 0) }) == 0 {
+                entry.isDirectory = st.st_mode & S_IFMT == S_IFDIR
+            } else {
+                entry.error = Int32(errors.count)
+                errors.append(FileWalker.errnoText(errno))
+            }
+        }
+        entries.append(entry)
+    }
+
+    /// Calls `body` with `entry`'s name as a C string.
+    func withName<R>(_ entry: DirEntry, _ body: (UnsafePointer<CChar>) -> R) -> R {
+        names.withUnsafeBufferPointer { b in
+            UnsafeRawPointer(b.baseAddress! + Int(entry.start)).withMemoryRebound(to: CChar.self, capacity: Int(entry.length) + 1, body)
+        }
+    }
 
     /// The name of `entry` as a String.
     func name(_ entry: DirEntry) -> String {
@@ -252,6 +288,8 @@ private struct WalkState {
     let rootFull: String
     let rootDisplay: String
     let sink: (WalkedFile) -> Void
+    /// Where folder entries are read, reused by every folder of the walk (the owner frees it).
+    let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 32 * 1024, alignment: 8)
 
     init(rootFull: String, rootDisplay: String, sink: @escaping (WalkedFile) -> Void) {
         self.rootFull = rootFull
@@ -272,32 +310,48 @@ private struct WalkState {
         return ignored
     }
 
-    /// Reads a folder's entries, sorted by name; nil with an error text when it cannot be read.
-    static func list(_ full: String) -> (DirListing, String?) {
-        guard let dir = full.withCString({ opendir($0) }) else { return (DirListing(), FileWalker.errnoText(errno)) }
+    /// Reads the entries of the folder open as `fd`, sorted by name; an error text when it
+    /// cannot be read.
+    func list(_ fd: Int32) -> (DirListing, String?) {
+        var listing = DirListing()
+        while true {
+            let n = constitution_getdents64(fd, buffer.baseAddress, buffer.count)
+            if n < 0 {
+                if errno == EINTR { continue }
+                if errno == ENOSYS { return Self.listWithReaddir(fd) }
+                return (listing, FileWalker.errnoText(errno))
+            }
+            if n == 0 { break }
+            var offset = 0
+            while offset < n {
+                // A dirent64: inode (8 bytes), offset (8), record length (2), type (1), name.
+                let record = buffer.baseAddress! + offset
+                offset += Int(record.loadUnaligned(fromByteOffset: 16, as: UInt16.self))
+                let name = (record + 19).assumingMemoryBound(to: UInt8.self)
+                if name[0] == UInt8(ascii: "."), name[1] == 0 || (name[1] == UInt8(ascii: ".") && name[2] == 0) { continue }
+                listing.add(name, length: strlen(name), type: record.load(fromByteOffset: 18, as: UInt8.self), in: fd)
+            }
+        }
+        listing.sort()
+        return (listing, nil)
+    }
+
+    /// ``list(_:)`` where there is no getdents64: through `readdir` on a copy of the descriptor.
+    static func listWithReaddir(_ fd: Int32) -> (DirListing, String?) {
+        let copy = dup(fd)
+        guard copy >= 0, let dir = fdopendir(copy) else {
+            let code = errno
+            if copy >= 0 { close(copy) }
+            return (DirListing(), FileWalker.errnoText(code))
+        }
         defer { closedir(dir) }
+        rewinddir(dir)
         var listing = DirListing()
         while let entry = readdir(dir) {
             // The name is read in place: copying `d_name` out would copy its whole 256-byte array.
             let name = (UnsafeRawPointer(entry) + nameOffset).assumingMemoryBound(to: UInt8.self)
             if name[0] == UInt8(ascii: "."), name[1] == 0 || (name[1] == UInt8(ascii: ".") && name[2] == 0) { continue }
-            let type = entry.pointee.d_type
-            var isDir = type == UInt8(DT_DIR)
-            let isLink = type == UInt8(DT_LNK)
-            let length = strlen(name)
-            var item = DirEntry(start: Int32(listing.names.count), length: Int32(length), isDirectory: isDir, isSymlink: isLink, error: -1)
-            listing.names.append(contentsOf: UnsafeBufferPointer(start: name, count: length))
-            if isLink || type == UInt8(DT_UNKNOWN) {
-                var st = stat()
-                if stat(listing.join(full, item), &st) == 0 {
-                    isDir = st.st_mode & S_IFMT == S_IFDIR
-                    item.isDirectory = isDir
-                } else {
-                    item.error = Int32(listing.errors.count)
-                    listing.errors.append(FileWalker.errnoText(errno))
-                }
-            }
-            listing.entries.append(item)
+            listing.add(name, length: strlen(name), type: entry.pointee.d_type, in: fd)
         }
         listing.sort()
         return (listing, nil)
@@ -313,15 +367,34 @@ private struct WalkState {
         return String(cString: p)
     }
 
-    /// Walks one folder. `realDir` is its canonical path: only a symlinked folder can lead back
-    /// into an ancestor (folders cannot be hard-linked), so only symlinks are resolved, and a
-    /// symlink whose target contains the current folder is a loop.
-    mutating func walkDirectory(full: String, relative: String, context: WalkContext, realDir: String) {
-        let (listing, error) = Self.list(full)
+    /// Walks one folder, `opened` (its descriptor, which this closes, or -1 and the `errno` of
+    /// the failed open). `realDir` is its canonical path: only a symlinked folder can
+    /// lead back into an ancestor (folders cannot be hard-linked), so only symlinks are resolved,
+    /// and a symlink whose target contains the current folder is a loop.
+    ///
+    /// Sub-folders are opened relative to the folder, and while its files are handed to the sink
+    /// the folder is this thread's ``OpenFolder``, so reading one of them resolves one name, not
+    /// the whole path.
+    mutating func walkDirectory(
+        opened: Int32, openError: Int32, full: String, relative: String, context: WalkContext, realDir: String, depth: Int
+    ) {
+        let (listing, error) = opened >= 0 ? list(opened) : (DirListing(), FileWalker.errnoText(openError))
+        var fd = opened
         if let error {
+            if fd >= 0 { close(fd) }
             sink(
                 WalkedFile(fullPath: full, path: displayPath(relative), inTemplateFolder: false, roleFolder: nil, walkError: error))
             return
+        }
+        if depth >= FileWalker.openFolderDepth {
+            close(fd)
+            fd = -1
+        }
+        let folder = OpenFolder.current
+        let outer = folder.enter(fd, path: full)
+        defer {
+            folder.leave(restoring: outer)
+            if fd >= 0 { close(fd) }
         }
         var context = context
         if listing.contains(FileWalker.ignoreFile, directory: false),
@@ -369,7 +442,12 @@ private struct WalkState {
                 } else {
                     childReal = listing.join(realDir, entry)
                 }
-                walkDirectory(full: childFull, relative: childRelative, context: child, realDir: childReal)
+                let flags = O_RDONLY | O_DIRECTORY | O_CLOEXEC
+                let childFD =
+                    fd >= 0 ? listing.withName(entry) { openat(fd, $0, flags) } : childFull.withCString { open($0, flags) }
+                walkDirectory(
+                    opened: childFD, openError: childFD < 0 ? errno : 0, full: childFull, relative: childRelative, context: child, realDir: childReal, depth: depth + 1)
+                folder.enter(fd, path: full)
             } else {
                 if listing.nameIs(entry, FileWalker.ignoreFile) { continue }
                 sink(
