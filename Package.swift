@@ -20,8 +20,9 @@ let package = Package(
         ),
         // Value types shared by every layer: locations, severities, diagnostics. No I/O.
         .target(name: "ConstitutionCore", exclude: ["README.md"]),
-        // The getdents64 system call, which Glibc does not export to Swift.
-        .target(name: "CSystem", exclude: ["README.md"]),
+        // The getdents64 system call, which Glibc does not export to Swift. DWARF 4 debug info, as
+        // the Swift objects have: valgrind (callgrind, cachegrind) cannot read clang's DWARF 5.
+        .target(name: "CSystem", exclude: ["README.md"], cSettings: [.unsafeFlags(["-gdwarf-4"])]),
         // The located YAML tree built from libyaml's event stream.
         .target(name: "ConstitutionYAML", dependencies: ["CLibYAML", "ConstitutionCore"], exclude: ["README.md"]),
         // Walking a repository, ignore files, classifying and parsing files in parallel.
