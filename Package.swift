@@ -6,6 +6,7 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "constitution", targets: ["constitution"]),
+        .executable(name: "constitution-render", targets: ["constitution-render"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -51,14 +52,42 @@ let package = Package(
             name: "ConstitutionApp",
             dependencies: [
                 "ConstitutionCore", "ConstitutionYAML", "ConstitutionWorkspace", "ConstitutionRules", "ConstitutionReport",
-                "ConstitutionRender",
             ],
             exclude: ["README.md"]
         ),
+        // `render`'s orchestration: the constitution through the templates into the agent files.
+        .target(
+            name: "ConstitutionRenderApp",
+            dependencies: [
+                "ConstitutionCore", "ConstitutionApp", "ConstitutionRender", "ConstitutionReport", "ConstitutionRules",
+                "ConstitutionWorkspace",
+            ],
+            exclude: ["README.md"]
+        ),
+        // What both programs share on the command line: global options, render's options, errors.
+        .target(
+            name: "ConstitutionCLI",
+            dependencies: [
+                "ConstitutionCore", "ConstitutionApp", "ConstitutionReport", "ConstitutionWorkspace",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            exclude: ["README.md"]
+        ),
+        // The tool. It does not link the template engine (nor the Foundation that comes with
+        // it): every command starts faster, and `render` runs constitution-render.
         .executableTarget(
             name: "constitution",
             dependencies: [
-                "ConstitutionCore", "ConstitutionApp", "ConstitutionReport", "ConstitutionRender",
+                "ConstitutionCore", "ConstitutionApp", "ConstitutionReport", "ConstitutionCLI",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            exclude: ["README.md"]
+        ),
+        // The program behind `constitution render`.
+        .executableTarget(
+            name: "constitution-render",
+            dependencies: [
+                "ConstitutionCore", "ConstitutionCLI", "ConstitutionRender", "ConstitutionRenderApp",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             exclude: ["README.md"]

@@ -1,4 +1,5 @@
 import ArgumentParser
+import ConstitutionCLI
 import ConstitutionCore
 
 @main
@@ -18,17 +19,5 @@ struct Constitution: ParsableCommand {
 
     /// Runs the command, mapping argument errors to exit code 2 (DESIGN.md §6) instead of
     /// ArgumentParser's 64.
-    static func main() {
-        do {
-            var command = try parseAsRoot()
-            try command.run()
-        } catch {
-            let code = exitCode(for: error)
-            if code == .validationFailure {
-                printError(fullMessage(for: error))
-                exit(withError: ExitCode(ExitStatus.usage.rawValue))
-            }
-            exit(withError: error)
-        }
-    }
+    static func main() { runExitingTwoOnUsageErrors() }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import ConstitutionCLI
 import ConstitutionApp
 import ConstitutionCore
 import ConstitutionReport
@@ -116,19 +117,4 @@ struct LintCommand: ParsableCommand {
         if outcome.status == .noInput { printError("constitution: no files matched \(inputs.joined(separator: " "))") }
         throw ExitCode(outcome.status.rawValue)
     }
-}
-
-/// Prints a constitution problem and exits 3.
-func reportConstitutionProblem(_ problem: ConstitutionProblem, style: TerminalStyle) -> Never {
-    for d in problem.diagnostics {
-        printError(DiagnosticFormatter.format(d, sourceLine: sourceLine(d), style: style))
-    }
-    for m in problem.messages { printError("constitution: error: \(m)") }
-    Constitution.exit(withError: ExitCode(ExitStatus.constitution.rawValue))
-}
-
-/// The source line of a diagnostic, read from disk.
-func sourceLine(_ d: Diagnostic) -> String? {
-    guard case .success(let bytes) = FileReader.read(d.path) else { return nil }
-    return SourceText.line(d.location.line, in: bytes)
 }

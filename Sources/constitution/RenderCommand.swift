@@ -1,7 +1,9 @@
 import ArgumentParser
-import ConstitutionApp
+import ConstitutionCLI
 import ConstitutionCore
-import ConstitutionRender
+#if canImport(Glibc)
+import Glibc
+#endif
 
 struct RenderCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -20,52 +22,37 @@ struct RenderCommand: ParsableCommand {
             With --check nothing is written: exit 1 and a unified diff when any output is stale \
             (including a hand edit inside a block), 0 when current.
 
+            The templates are filled by constitution-render, a program built beside this one \
+            (the template engine and the Foundation it needs stay out of every other command).
+
             Exit codes: 0 written or current; 1 stale (--check); 2 a target cannot be merged \
-            safely (broken markers, invalid settings JSON); 3 constitution error.
+            safely (broken markers, invalid settings JSON), or constitution-render is missing; \
+            3 constitution error.
             """
     )
 
-    @Option(name: .long, help: "The repository to render into (default: .).")
-    var root: String = "."
-
-    @Option(name: .long, help: "Use the constitution (incidents/, rules/, templates/) in this folder.")
-    var constitution: String?
-
-    @Flag(name: .long, help: "Write nothing; exit 1 with a diff when any output is stale.")
-    var check = false
-
-    @Option(name: .long, help: "Warn when CLAUDE.md's managed block has more lines than this.")
-    var budget: Int = 80
-
-    @Option(name: .long, help: "The hook command registered in .claude/settings.json.")
-    var guardCommand: String = "constitution guard"
+    @OptionGroup var options: RenderOptions
 
     @OptionGroup var global: GlobalOptions
 
     func run() throws {
-        let outcome: Renderer.Outcome
-        switch Result(catching: { () throws(Renderer.Failure) in
-            try Renderer.run(root: root, constitution: constitution, check: check, budget: budget, guardCommand: guardCommand)
-        }) {
-        case .success(let value): outcome = value
-        case .failure(.constitution(let problem)): reportConstitutionProblem(problem, style: global.style)
-        case .failure(.target(let message)):
-            printError("constitution: error: \(message)")
-            throw ExitCode(ExitStatus.usage.rawValue)
-        }
-        for w in outcome.warnings { printError("constitution: warning: \(w)") }
-        let stale = outcome.outputs.filter(\.changed)
-        if check {
-            for o in stale {
-                print(UnifiedDiff.diff(old: o.old ?? "", new: o.new, oldName: "a/\(o.path)", newName: "b/\(o.path)"), terminator: "")
-            }
-            if !stale.isEmpty {
-                printError("constitution: \(stale.map(\.path).joined(separator: ", ")) \(stale.count == 1 ? "is" : "are") stale; run `constitution render`")
-                throw ExitCode(ExitStatus.findings.rawValue)
-            }
-            print("CLAUDE.md, docs/memory/MEMORY.md and .claude/settings.json are current (\(outcome.claudeBlockLines) lines in CLAUDE.md's block)")
-            return
-        }
-        for o in outcome.outputs { print("\(o.changed ? "wrote" : "unchanged"): \(o.path)") }
+        let helper = Self.helperPath()
+        let arguments = [helper] + options.arguments(global)
+        var cArguments = arguments.map { strdup($0) } + [nil]
+        execv(helper, &cArguments)
+        let reason = String(cString: strerror(errno))
+        printError(
+            "constitution: error: cannot run \(helper) (\(reason)); render needs it beside the constitution binary: "
+                + "build both with `swift build -c release --static-swift-stdlib` (./constitution does)")
+        throw ExitCode(ExitStatus.usage.rawValue)
+    }
+
+    /// `constitution-render` in the folder of the running binary.
+    static func helperPath() -> String {
+        var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+        let n = readlink("/proc/self/exe", &buffer, buffer.count - 1)
+        let exe = n > 0 ? String(decoding: buffer[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self) : CommandLine.arguments[0]
+        guard let slash = exe.lastIndex(of: "/") else { return "constitution-render" }
+        return String(exe[...slash]) + "constitution-render"
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import ConstitutionCLI
 import ConstitutionApp
 import ConstitutionCore
 

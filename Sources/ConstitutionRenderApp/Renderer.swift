@@ -1,3 +1,4 @@
+import ConstitutionApp
 import ConstitutionCore
 import ConstitutionRender
 import ConstitutionReport

@@ -1,0 +1,91 @@
+import ArgumentParser
+import ConstitutionApp
+import ConstitutionCore
+import ConstitutionReport
+import ConstitutionWorkspace
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// When to colour text output.
+public enum ColorMode: String, ExpressibleByArgument, CaseIterable, Sendable {
+    case auto, always, never
+
+    /// Whether to colour output written to standard output.
+    public var enabled: Bool {
+        switch self {
+        case .always: return true
+        case .never: return false
+        case .auto:
+            if getenv("NO_COLOR") != nil { return false }
+            if let term = getenv("TERM"), String(cString: term) == "dumb" { return false }
+            return isatty(STDOUT_FILENO) != 0
+        }
+    }
+}
+
+/// Options every command shares.
+public struct GlobalOptions: ParsableArguments {
+    @Option(name: .long, help: "Colour text output: auto, always or never.")
+    public var color: ColorMode = .auto
+
+    @Option(name: .long, help: ArgumentHelp("Threads that read and check files (default: one per core; the folder walk runs beside them). 1 runs everything on one thread.", visibility: .hidden))
+    public var jobs: Int?
+
+    public init() {}
+
+    public var style: TerminalStyle { TerminalStyle(enabled: color.enabled) }
+}
+
+/// Writes to standard error.
+public func printError(_ text: String) {
+    var text = text
+    if !text.hasSuffix("\n") { text += "\n" }
+    writeAll(STDERR_FILENO, Array(text.utf8))
+}
+
+/// Writes every byte to `fd`; an error such as a closed pipe ends the write silently (there is
+/// nowhere left to report it).
+public func writeAll(_ fd: Int32, _ bytes: [UInt8]) {
+    _ = FileWriter.writeAll(fd, bytes)
+}
+
+/// Standard output for listings written as they are produced (unbuffered: callers write
+/// chunks). Use it instead of `print` for a whole command's output, not mixed with it.
+public struct StandardOutput {
+    public init() {}
+    public func write(_ bytes: [UInt8]) { writeAll(STDOUT_FILENO, bytes) }
+}
+
+/// Prints a constitution problem and exits 3.
+public func reportConstitutionProblem(_ problem: ConstitutionProblem, style: TerminalStyle) -> Never {
+    for d in problem.diagnostics {
+        printError(DiagnosticFormatter.format(d, sourceLine: sourceLine(d), style: style))
+    }
+    for m in problem.messages { printError("constitution: error: \(m)") }
+    exit(ExitStatus.constitution.rawValue)
+}
+
+/// The source line of a diagnostic, read from disk.
+public func sourceLine(_ d: Diagnostic) -> String? {
+    guard case .success(let bytes) = FileReader.read(d.path) else { return nil }
+    return SourceText.line(d.location.line, in: bytes)
+}
+
+extension ParsableCommand {
+    /// Parses the command line and runs the command, exiting 2 on argument errors (DESIGN.md §6)
+    /// instead of ArgumentParser's 64. The `main()` of every program of the tool.
+    public static func runExitingTwoOnUsageErrors() -> Never {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+            exit(withError: nil)
+        } catch {
+            if exitCode(for: error) == .validationFailure {
+                printError(fullMessage(for: error))
+                exit(withError: ExitCode(ExitStatus.usage.rawValue))
+            }
+            exit(withError: error)
+        }
+    }
+}
