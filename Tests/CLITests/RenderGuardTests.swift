@@ -6,6 +6,19 @@ struct RenderGuardTests {
     let bin = TestSupport.binary
     let starter = TestSupport.packageRoot
 
+    @Test func renderWithoutItsRendererSaysWhatToBuild() {
+        let dir = TestSupport.makeTemporaryDirectory()
+        defer { TestSupport.remove(dir) }
+        // The tool alone, without constitution-render beside it.
+        #expect(TestSupport.run("/bin/cp", [bin, dir + "/constitution"]).status == 0)
+        let result = TestSupport.run(dir + "/constitution", ["render", "--root", dir, "--constitution", starter, "--check"])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("cannot run \(dir)/constitution-render"))
+        #expect(result.stderr.contains("swift build -c release --static-swift-stdlib"))
+        // Bad arguments are still caught by the tool itself, before it looks for the renderer.
+        #expect(TestSupport.run(dir + "/constitution", ["render", "--budget", "many"]).status == 2)
+    }
+
     @Test func renderKeepsUserTextAndKeysAndIsIdempotent() {
         let root = TestSupport.makeTemporaryDirectory()
         defer { TestSupport.remove(root) }
