@@ -114,12 +114,42 @@ public enum JSONValue: Sendable, Hashable {
         out += String(decoding: bytes, as: UTF8.self)
     }
 
+    /// Whether some byte of `bytes` is escaped in a JSON string: a control character, `"`, `\`
+    /// or DEL. Eight bytes at a time: a word has a byte below 0x20 when `(w - 0x20…20) & ~w`
+    /// has a top bit set, and a byte equal to `c` when `w ^ c…c` has a zero byte (the same test
+    /// with 0x01).
+    static func needsEscaping(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        var i = 0
+        if let base = bytes.baseAddress {
+            let raw = UnsafeRawPointer(base)
+            let ones: UInt64 = 0x0101_0101_0101_0101
+            let tops: UInt64 = 0x8080_8080_8080_8080
+            while i + 8 <= bytes.count {
+                let w = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+                let quote = w ^ (ones &* 0x22)
+                let backslash = w ^ (ones &* 0x5C)
+                let delete = w ^ (ones &* 0x7F)
+                let hits =
+                    ((w &- ones &* 0x20) & ~w) | ((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash)
+                    | ((delete &- ones) & ~delete)
+                if hits & tops != 0 { return true }
+                i += 8
+            }
+        }
+        while i < bytes.count {
+            let b = bytes[i]
+            if b < 0x20 || b == 0x22 || b == 0x5C || b == 0x7F { return true }
+            i += 1
+        }
+        return false
+    }
+
     /// Writes `s` as a JSON string literal (RFC 8259): `"` `\` and control characters escaped,
     /// everything else (emoji included) as UTF-8.
     public static func escape(_ s: String, into out: inout [UInt8]) {
         out.append(0x22)
         let clean = s.utf8.withContiguousStorageIfAvailable { bytes -> Bool in
-            for b in bytes where b < 0x20 || b == 0x22 || b == 0x5C || b == 0x7F { return false }
+            if needsEscaping(bytes) { return false }
             out.append(contentsOf: bytes)
             return true
         }
