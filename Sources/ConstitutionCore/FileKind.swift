@@ -25,6 +25,11 @@ public enum FileKind: String, Sendable, Hashable, CaseIterable, Codable {
     /// A file with NUL bytes; listed, never read as text.
     case binary
 
+    /// The kind's position in `allCases`, for per-kind counters kept in an array.
+    public var ordinal: Int { Self.ordered.firstIndex(of: self)! }
+
+    private static let ordered = allCases
+
     /// Whether files of this kind are parsed as YAML.
     public var isYAML: Bool {
         switch self {

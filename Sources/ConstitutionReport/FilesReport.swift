@@ -82,7 +82,8 @@ public struct FilesReport: Sendable {
         private var held: [Entry] = []
         private var widths: (path: Int, kind: Int)?
         private var count = 0
-        private var kindCounts: [FileKind: Int] = [:]
+        /// Files per kind, in `FileKind.allCases` order.
+        private var kindCounts = [Int](repeating: 0, count: FileKind.allCases.count)
 
         /// A writer that hands its bytes to `sink`.
         public init(format: Format, sink: @escaping ([UInt8]) -> Void) {
@@ -94,7 +95,7 @@ public struct FilesReport: Sendable {
         /// Adds one file.
         public func add(_ entry: Entry) {
             count += 1
-            kindCounts[entry.kind, default: 0] += 1
+            kindCounts[entry.kind.ordinal] += 1
             switch format {
             case .json:
                 Self.json(entry, first: count == 1, into: &out)
@@ -137,7 +138,8 @@ public struct FilesReport: Sendable {
                     out += DiagnosticFormatter.format(d, sourceLine: sourceLines[FilesReport.lineKey(d.path, d.location.line)], style: style)
                     out += "\n"
                 }
-                let counts = Dictionary(uniqueKeysWithValues: kindCounts.map { ($0.key.rawValue, $0.value) })
+                let counts = Dictionary(
+                    uniqueKeysWithValues: zip(FileKind.allCases, kindCounts).filter { $0.1 > 0 }.map { ($0.0.rawValue, $0.1) })
                 let summary = counts.keys.sorted().map { "\(counts[$0]!) \($0)" }.joined(separator: ", ")
                 out += "\n\(count) file\(count == 1 ? "" : "s")"
                 if !summary.isEmpty { out += " (\(summary))" }
