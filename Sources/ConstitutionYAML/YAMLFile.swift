@@ -66,9 +66,23 @@ public final class YAMLFile: Sendable {
         self.error = error
     }
 
-    /// The documents' root nodes, in order.
-    public var documents: [YAMLNode] {
-        documentInfos.map { YAMLNode(file: self, id: $0.root) }
+    /// The documents' root nodes, in order: a view over ``documentInfos``, so reading them
+    /// allocates nothing.
+    public var documents: Documents { Documents(file: self) }
+
+    /// The root nodes of a file's documents, in order.
+    public struct Documents: RandomAccessCollection, Sendable {
+        let file: YAMLFile?
+
+        /// No documents (for a file that was not parsed).
+        public static let empty = Documents(file: nil)
+
+        public var startIndex: Int { 0 }
+        public var endIndex: Int { file?.documentInfos.count ?? 0 }
+
+        public subscript(position: Int) -> YAMLNode {
+            YAMLNode(file: file!, id: file!.documentInfos[position].root)
+        }
     }
 
     /// The number of nodes in the arena (aliases count once, not expanded).

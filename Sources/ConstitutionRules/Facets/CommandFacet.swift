@@ -74,23 +74,23 @@ enum CommandFacet {
                 collector.ansible(task)
             }
         case .cloudInit:
-            for doc in file.yaml?.documents ?? [] where doc.kind == .mapping {
+            for doc in file.yaml?.documents ?? .empty where doc.kind == .mapping {
                 for pair in doc.pairs where pair.key.scalarEquals("bootcmd") || pair.key.scalarEquals("runcmd") {
                     guard pair.value.kind == .sequence else { continue }
                     for item in pair.value.elements { collector.cloudInit(item) }
                 }
             }
         case .kubernetes:
-            for doc in file.yaml?.documents ?? [] {
+            for doc in file.yaml?.documents ?? .empty {
                 for container in Workloads.containers(doc) { collector.container(container) }
             }
         case .compose:
-            for doc in file.yaml?.documents ?? [] {
+            for doc in file.yaml?.documents ?? .empty {
                 guard let services = doc["services"], services.kind == .mapping else { continue }
                 for service in services.pairs where service.value.kind == .mapping { collector.compose(service.value) }
             }
         case .workflow:
-            for doc in file.yaml?.documents ?? [] {
+            for doc in file.yaml?.documents ?? .empty {
                 guard let jobs = doc["jobs"], jobs.kind == .mapping else { continue }
                 for job in jobs.pairs {
                     for step in job.value["steps"]?.elements ?? [] {

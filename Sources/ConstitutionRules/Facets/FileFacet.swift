@@ -60,11 +60,11 @@ enum FileFacet {
                 ansible(task, file: file, context: context, destination: destination, into: &out)
             }
         case .cloudInit:
-            for doc in file.yaml?.documents ?? [] where doc.kind == .mapping {
+            for doc in file.yaml?.documents ?? .empty where doc.kind == .mapping {
                 for item in doc["write_files"]?.elements ?? [] where item.kind == .mapping { writeFile(item, into: &out) }
             }
         case .kubernetes:
-            for doc in file.yaml?.documents ?? [] where doc["kind"]?.scalarEquals("ConfigMap") == true {
+            for doc in file.yaml?.documents ?? .empty where doc["kind"]?.scalarEquals("ConfigMap") == true {
                 guard let data = doc["data"], data.kind == .mapping else { continue }
                 for pair in data.pairs {
                     guard let dest = MappedText(scalar: pair.key), let content = MappedText(scalar: pair.value) else { continue }
