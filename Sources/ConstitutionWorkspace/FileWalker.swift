@@ -182,7 +182,7 @@ struct WalkContext {
 }
 
 /// One entry of a folder: where its name is in ``DirListing/names``, and what it is.
-private struct DirEntry {
+struct DirEntry {
     var start: Int32
     var length: Int32
     var isDirectory: Bool
@@ -194,7 +194,7 @@ private struct DirEntry {
 /// A folder's entries, sorted by name. The names live in one byte buffer (each followed by a
 /// NUL, for the system calls that open them): a folder costs a few allocations, not one String
 /// per entry, and sorting moves plain values.
-private struct DirListing {
+struct DirListing {
     var names: [UInt8] = []
     var entries: [DirEntry] = []
     var errors: [String] = []
@@ -284,7 +284,7 @@ private struct DirListing {
     }
 }
 
-private struct WalkState {
+struct WalkState {
     let rootFull: String
     let rootDisplay: String
     let sink: (WalkedFile) -> Void

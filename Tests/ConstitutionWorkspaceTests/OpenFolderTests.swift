@@ -65,4 +65,36 @@ struct OpenFolderTests {
             Issue.record("a missing entry of the open folder was read")
         }
     }
+
+    /// The readdir fallback (for systems without getdents64) lists a folder as getdents64 does:
+    /// the same names, kinds and order.
+    @Test func theReaddirFallbackListsTheSameEntries() throws {
+        let root = TestSupport.makeTemporaryDirectory()
+        defer { TestSupport.remove(root) }
+        var spec: [String: String] = [:]
+        for i in 0..<300 { spec["f\(i % 7)-\(i).yaml"] = "a: 1\n" }
+        spec["sub/x.yaml"] = "b: 2\n"
+        spec["Ünïcødé/y.yaml"] = "c: 3\n"
+        TestSupport.write(spec, under: root)
+        symlink(root + "/sub", root + "/link")
+        symlink(root + "/nowhere", root + "/dangling")
+        let fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        try #require(fd >= 0)
+        defer { close(fd) }
+        let state = WalkState(rootFull: root, rootDisplay: ".", sink: { _ in })
+        defer { state.buffer.deallocate() }
+        func summary(_ listing: DirListing) -> [String] {
+            listing.entries.map { entry in
+                listing.name(entry) + (entry.isDirectory ? "/" : "") + (entry.isSymlink ? "@" : "")
+                    + (entry.error >= 0 ? "!" + listing.errors[Int(entry.error)] : "")
+            }
+        }
+        let (fast, fastError) = state.list(fd)
+        let (slow, slowError) = WalkState.listWithReaddir(fd)
+        #expect(fastError == nil && slowError == nil)
+        #expect(summary(fast).count == 304)
+        #expect(summary(fast) == summary(slow))
+        #expect(summary(fast).contains("link/@"))
+        #expect(summary(fast).contains { $0.hasPrefix("dangling@!cannot read") })
+    }
 }
