@@ -77,13 +77,16 @@ public struct FilesReport: Sendable {
 
         private let format: Format
         private let sink: ([UInt8]) -> Void
+        // The per-row state is touched on every row and never by overlapping accesses (`add`
+        // does not re-enter), so it skips the dynamic exclusivity checks, which cost more than
+        // the row's own JSON.
         /// The bytes not yet handed to `sink`.
-        private var out = ByteOutput()
+        @exclusivity(unchecked) private var out = ByteOutput()
         private var held: [Entry] = []
         private var widths: (path: Int, kind: Int)?
-        private var count = 0
+        @exclusivity(unchecked) private var count = 0
         /// Files per kind, in `FileKind.allCases` order.
-        private var kindCounts = [Int](repeating: 0, count: FileKind.allCases.count)
+        @exclusivity(unchecked) private var kindCounts = [Int](repeating: 0, count: FileKind.allCases.count)
 
         /// A writer that hands its bytes to `sink`.
         public init(format: Format, sink: @escaping ([UInt8]) -> Void) {
