@@ -39,7 +39,8 @@ struct RenderCommand: ParsableCommand {
         let helper = Self.helperPath()
         let arguments = [helper] + options.arguments(global)
         var cArguments = arguments.map { strdup($0) } + [nil]
-        execv(helper, &cArguments)
+        // A bare name (where the running binary's path is unknown) is looked up on PATH.
+        if helper.contains("/") { execv(helper, &cArguments) } else { execvp(helper, &cArguments) }
         let reason = String(cString: strerror(errno))
         printError(
             "constitution: error: cannot run \(helper) (\(reason)); render needs it beside the constitution binary: "
@@ -47,7 +48,8 @@ struct RenderCommand: ParsableCommand {
         throw ExitCode(ExitStatus.usage.rawValue)
     }
 
-    /// `constitution-render` in the folder of the running binary.
+    /// `constitution-render` in the folder of the running binary (`/proc/self/exe`, else the path
+    /// it was started by; a bare `constitution-render` when that has no folder).
     static func helperPath() -> String {
         var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
         let n = readlink("/proc/self/exe", &buffer, buffer.count - 1)
