@@ -93,7 +93,7 @@ public struct FileWalker: Sendable {
             if st.st_mode & S_IFMT == S_IFDIR {
                 let rootDisplay = display(cleaned, root: displayRoot)
                 withoutActuallyEscaping(sink) { escapable in
-                    var state = WalkState(rootFull: cleaned, rootDisplay: rootDisplay, sink: escapable)
+                    var state = WalkState(rootDisplay: rootDisplay, sink: escapable)
                     defer { state.buffer.deallocate() }
                     let fd = cleaned.withCString { open($0, O_RDONLY | O_DIRECTORY | O_CLOEXEC) }
                     state.walkDirectory(
@@ -285,14 +285,12 @@ struct DirListing {
 }
 
 struct WalkState {
-    let rootFull: String
     let rootDisplay: String
     let sink: (WalkedFile) -> Void
     /// Where folder entries are read, reused by every folder of the walk (the owner frees it).
     let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 32 * 1024, alignment: 8)
 
-    init(rootFull: String, rootDisplay: String, sink: @escaping (WalkedFile) -> Void) {
-        self.rootFull = rootFull
+    init(rootDisplay: String, sink: @escaping (WalkedFile) -> Void) {
         self.rootDisplay = rootDisplay
         self.sink = sink
     }

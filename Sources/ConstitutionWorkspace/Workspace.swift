@@ -182,12 +182,15 @@ public struct Workspace: Sendable {
         _ inputs: [String], displayRoot: String?, visit: @Sendable (WalkedFile) -> T,
         emit: (_ path: String, _ result: T) -> Void
     ) -> [String] {
-        withoutActuallyEscaping(emit) { emit in
-            let queue = WorkQueue(limit: Self.walkAhead)
-            let walk = workers > 1 ? Background.start { Self.walkInBatches(inputs, displayRoot: displayRoot, into: queue) } : nil
-            guard let walk else {
-                return FileWalker().walk(inputs, displayRoot: displayRoot) { file in emit(file.path, visit(file)) }
-            }
+        func walkVisitingInline() -> [String] {
+            FileWalker().walk(inputs, displayRoot: displayRoot) { file in emit(file.path, visit(file)) }
+        }
+        guard workers > 1 else { return walkVisitingInline() }
+        let queue = WorkQueue(limit: Self.walkAhead)
+        guard let walk = Background.start({ Self.walkInBatches(inputs, displayRoot: displayRoot, into: queue) }) else {
+            return walkVisitingInline()
+        }
+        return withoutActuallyEscaping(emit) { emit in
             let results = InOrder<T>(emit: emit)
             DispatchQueue.concurrentPerform(iterations: workers) { _ in
                 while let (index, file) = queue.pop() { results.deliver(index, file.path, visit(file)) }
@@ -322,13 +325,13 @@ private final class ResultSlots<T: Sendable>: @unchecked Sendable {
     func collect() -> [T] { (0..<count).map { storage[$0]! } }
 }
 
-/// Files found by the walker, handed out to workers in order. With a `limit`, `push` waits
-/// while that many files are waiting (the walk never runs far ahead of the workers).
+/// Files found by the walker, handed out to workers in order. `push` waits while `limit` files
+/// are waiting (the walk never runs far ahead of the workers).
 final class WorkQueue: @unchecked Sendable {
     private var mutex = pthread_mutex_t()
     private var condition = pthread_cond_t()
     private var room = pthread_cond_t()
-    private let limit: Int?
+    private let limit: Int
     /// Files not yet taken: `items[head...]`; the taken prefix is dropped now and then.
     private var items: [WalkedFile] = []
     private var head = 0
@@ -336,7 +339,7 @@ final class WorkQueue: @unchecked Sendable {
     private var base = 0
     private var done = false
 
-    init(limit: Int? = nil) {
+    init(limit: Int) {
         self.limit = limit
         pthread_mutex_init(&mutex, nil)
         pthread_cond_init(&condition, nil)
@@ -352,9 +355,7 @@ final class WorkQueue: @unchecked Sendable {
     func push(_ files: [WalkedFile]) {
         guard !files.isEmpty else { return }
         pthread_mutex_lock(&mutex)
-        if let limit {
-            while items.count - head >= limit { pthread_cond_wait(&room, &mutex) }
-        }
+        while items.count - head >= limit { pthread_cond_wait(&room, &mutex) }
         if head >= 256 && head * 2 >= items.count {
             items.removeFirst(head)
             base += head
@@ -380,7 +381,7 @@ final class WorkQueue: @unchecked Sendable {
         guard head < items.count else { return nil }
         let file = items[head]
         head += 1
-        if let limit, items.count - head == limit / 2 { pthread_cond_signal(&room) }
+        if items.count - head == limit / 2 { pthread_cond_signal(&room) }
         return (base + head - 1, file)
     }
 }

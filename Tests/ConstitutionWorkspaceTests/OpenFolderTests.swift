@@ -81,7 +81,7 @@ struct OpenFolderTests {
         let fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         try #require(fd >= 0)
         defer { close(fd) }
-        let state = WalkState(rootFull: root, rootDisplay: ".", sink: { _ in })
+        let state = WalkState(rootDisplay: ".", sink: { _ in })
         defer { state.buffer.deallocate() }
         func summary(_ listing: DirListing) -> [String] {
             listing.entries.map { entry in
