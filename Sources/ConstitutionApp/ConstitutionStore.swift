@@ -33,16 +33,22 @@ public enum ConstitutionStore {
         return starter().map { Location(directory: $0, origin: "starter") }
     }
 
+    /// The running binary's path (`/proc/self/exe`), nil where the system does not say.
+    public static func executablePath() -> String? {
+        var buffer = [CChar](repeating: 0, count: 4096)
+        let n = readlink("/proc/self/exe", &buffer, buffer.count - 1)
+        guard n > 0 else { return nil }
+        return String(decoding: buffer[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
     /// The starter constitution: `$CONSTITUTION_HOME`, or the folder above the binary's `.build`.
     public static func starter() -> String? {
         if let env = getenv("CONSTITUTION_HOME") {
             let home = String(cString: env)
             if isDirectory(home + "/rules") { return home }
         }
-        var buffer = [CChar](repeating: 0, count: 4096)
-        let n = readlink("/proc/self/exe", &buffer, buffer.count - 1)
-        guard n > 0 else { return nil }
-        var dir = parent(String(decoding: buffer[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self))
+        guard let exe = executablePath() else { return nil }
+        var dir = parent(exe)
         for _ in 0..<5 {
             if isDirectory(dir + "/rules") && isDirectory(dir + "/incidents") && exists(dir + "/Package.swift") { return dir }
             dir = parent(dir)

@@ -1,4 +1,5 @@
 import ArgumentParser
+import ConstitutionApp
 import ConstitutionCLI
 import ConstitutionCore
 #if canImport(Glibc)
@@ -51,9 +52,7 @@ struct RenderCommand: ParsableCommand {
     /// `constitution-render` in the folder of the running binary (`/proc/self/exe`, else the path
     /// it was started by; a bare `constitution-render` when that has no folder).
     static func helperPath() -> String {
-        var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
-        let n = readlink("/proc/self/exe", &buffer, buffer.count - 1)
-        let exe = n > 0 ? String(decoding: buffer[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self) : CommandLine.arguments[0]
+        let exe = ConstitutionStore.executablePath() ?? CommandLine.arguments[0]
         guard let slash = exe.lastIndex(of: "/") else { return "constitution-render" }
         return String(exe[...slash]) + "constitution-render"
     }
