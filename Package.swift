@@ -51,7 +51,8 @@ let package = Package(
         .target(
             name: "ConstitutionApp",
             dependencies: [
-                "ConstitutionCore", "ConstitutionYAML", "ConstitutionWorkspace", "ConstitutionRules", "ConstitutionReport",
+                "CSystem", "ConstitutionCore", "ConstitutionYAML", "ConstitutionWorkspace", "ConstitutionRules",
+                "ConstitutionReport",
             ],
             exclude: ["README.md"]
         ),

@@ -26,6 +26,13 @@ struct GuardCommand: ParsableCommand {
             an error on stderr and exits 1, which Claude Code treats as a non-blocking error: a \
             broken hook never wedges the agent.
 
+            The guard never fails open on its own failure. Each payload is checked in a child \
+            process; if that check crashes (a runtime trap, a stack overflow, an abort, being \
+            killed) or takes longer than --timeout seconds, the call is denied with exit 2 and a \
+            reason on stderr that says the guard failed, and the payload is kept in \
+            ~/.cache/constitution/guard-failures/ for a report. (Claude Code lets a call through \
+            when its hook crashes or times out, so a guard that cannot decide must deny.)
+
             `constitution render` registers this hook in .claude/settings.json.
             """
     )
@@ -36,6 +43,16 @@ struct GuardCommand: ParsableCommand {
     @Flag(name: .long, help: "Deny by exit code 2 with the reason on stderr instead of JSON.")
     var exitCode = false
 
+    @Option(name: .long, help: ArgumentHelp("Deny the call when no decision is made within this many seconds.", valueName: "seconds"))
+    var timeout: Double = 20
+
+    @Option(name: .long, help: .hidden)
+    var testFault: GuardSupervisor.Fault?
+
+    func validate() throws {
+        guard timeout > 0, timeout.isFinite else { throw ValidationError("--timeout must be a positive number of seconds") }
+    }
+
     func run() throws {
         var input: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 65536)
@@ -44,19 +61,35 @@ struct GuardCommand: ParsableCommand {
             if n <= 0 { break }
             input.append(contentsOf: chunk[0..<n])
         }
+        let outcome = GuardSupervisor.run(timeoutSeconds: timeout) { evaluate(input) }
+        switch outcome {
+        case .success(let status):
+            if status != 0 { throw ExitCode(status) }
+        case .failure(let failure):
+            printError(GuardSupervisor.reason(failure, saved: GuardSupervisor.savePayload(input)))
+            throw ExitCode(2)
+        }
+    }
+
+    /// Decides on the payload and prints the answer; returns the exit status.
+    func evaluate(_ input: [UInt8]) -> Int32 {
+        if let testFault { GuardSupervisor.force(testFault) }
         let here = ConstitutionStore.currentDirectory() ?? "."
         switch Guard.decide(input: String(decoding: input, as: UTF8.self), cwd: here, constitution: constitution) {
         case .allow:
-            return
+            return 0
         case .deny(let reason):
             if exitCode {
                 printError(reason)
-                throw ExitCode(2)
+                return 2
             }
             print(Guard.denyJSON(reason), terminator: "")
+            return 0
         case .malformed(let why):
             printError("constitution guard: \(why)")
-            throw ExitCode(1)
+            return 1
         }
     }
 }
+
+extension GuardSupervisor.Fault: ExpressibleByArgument {}
