@@ -106,3 +106,21 @@ let package = Package(
         .testTarget(name: "CLITests", dependencies: ["ConstitutionCore", "TestSupport"]),
     ]
 )
+
+// libFuzzer targets (`scripts/fuzz`): only when CONSTITUTION_FUZZ is set, so that a normal build
+// neither compiles nor lists them. Each is one file under Fuzz/<name>/ defining
+// LLVMFuzzerTestOneInput; libFuzzer supplies main.
+if Context.environment["CONSTITUTION_FUZZ"] != nil {
+    let fuzzers: [(String, [Target.Dependency])] = [
+        ("fuzz-json", ["ConstitutionReport"]),
+        ("fuzz-guard", ["ConstitutionApp", "ConstitutionRules"]),
+    ]
+    for (name, dependencies) in fuzzers {
+        package.targets.append(
+            .executableTarget(
+                name: name, dependencies: dependencies, path: "Fuzz/\(name)",
+                swiftSettings: [.unsafeFlags(["-parse-as-library", "-sanitize=fuzzer"])],
+                linkerSettings: [.unsafeFlags(["-sanitize=fuzzer", "-use-ld=lld"])]
+            ))
+    }
+}

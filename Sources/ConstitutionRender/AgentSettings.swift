@@ -21,7 +21,7 @@ public enum AgentSettings {
     public static func merge(existing: String?, rules: [Rule], guardCommand: String) throws(JSONParser.Failure) -> String {
         var root: JSONValue = .object([])
         if let existing, !existing.trimmingCharacters(in: " \n\t\r").isEmpty {
-            root = try JSONParser.parse(existing)
+            root = try JSONParser.parse(existing, rejectingDuplicateKeys: true)
         }
         if case .object = root {} else { throw JSONParser.Failure(line: 1, column: 1, message: "settings.json must be a JSON object") }
         // permissions.deny

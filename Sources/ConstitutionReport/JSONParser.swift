@@ -96,7 +96,7 @@ public struct JSONParser {
             guard depth < JSONParser.maxDepth else { throw fail("nesting deeper than \(JSONParser.maxDepth)") }
             i += 1
             var pairs: [(String, JSONValue)] = []
-            var seen: Set<String> = []
+            var seen: [String: Int] = [:]
             skipSpace()
             if current == UInt8(ascii: "}") { i += 1; return .object(pairs) }
             while true {
@@ -106,8 +106,14 @@ public struct JSONParser {
                 }
                 let keyStart = i
                 let key = try string()
-                if rejectDuplicates, !seen.insert(key).inserted {
-                    throw fail("duplicate key \"\(key)\" (readers disagree on which copy wins)", at: keyStart)
+                if rejectDuplicates {
+                    if let first = seen[key] {
+                        let at = fail("", at: first)
+                        throw fail(
+                            "duplicate key \"\(key)\" (first at \(at.line):\(at.column)); readers disagree on which copy wins",
+                            at: keyStart)
+                    }
+                    seen[key] = keyStart
                 }
                 skipSpace()
                 guard current == UInt8(ascii: ":") else { throw fail("expected ':' after an object key") }

@@ -73,6 +73,26 @@ struct RenderGuardTests {
         #expect(TestSupport.readText(root + "/CLAUDE.md") == "<!-- constitution:begin -->\nbroken, no end\n")
     }
 
+    /// Lone surrogates once crashed render too; duplicate keys, which readers resolve
+    /// differently, are refused with both places, and nothing is written.
+    @Test func settingsWithLoneSurrogatesOrDuplicateKeys() {
+        let root = TestSupport.makeTemporaryDirectory()
+        defer { TestSupport.remove(root) }
+        TestSupport.write([".claude/settings.json": #"{"note": "\ud800\ud800 kept", "env": {"A": "\udc00"}}"#], under: root)
+        let rendered = TestSupport.run(bin, ["render", "--root", root, "--constitution", starter])
+        #expect(rendered.status == 0, "\(rendered.stderr)")
+        let settings = TestSupport.readText(root + "/.claude/settings.json")
+        #expect(settings.contains("\"note\": \"\u{FFFD}\u{FFFD} kept\""))
+        #expect(settings.contains("Bash(kubectl apply:*)"))
+        let duplicate = "{\n  \"permissions\": {\"deny\": []},\n  \"permissions\": {\"allow\": [\"Bash(*)\"]}\n}\n"
+        TestSupport.write([".claude/settings.json": duplicate], under: root)
+        let refused = TestSupport.run(bin, ["render", "--root", root, "--constitution", starter])
+        #expect(refused.status != 0)
+        #expect(refused.stderr.contains(".claude/settings.json:3:3: duplicate key \"permissions\" (first at 2:3)"), "\(refused.stderr)")
+        #expect(refused.stderr.contains("nothing was written"))
+        #expect(TestSupport.readText(root + "/.claude/settings.json") == duplicate)
+    }
+
     func hook(_ tool: String, _ input: String, cwd: String) -> TestSupport.ProcessResult {
         let json = "{\"session_id\":\"s\",\"hook_event_name\":\"PreToolUse\",\"cwd\":\"\(cwd)\",\"tool_name\":\"\(tool)\",\"tool_input\":\(input)}"
         return TestSupport.run(bin, ["guard", "--constitution", starter], stdin: json, directory: cwd)

@@ -112,7 +112,7 @@ struct JSONParserConformanceTests {
             ("{\"é\": +1}", 1, 7, "expected a value"),
             ("\"\\q\"", 1, 2, "invalid escape"),
             ("\"abc", 1, 1, "unterminated string"),
-            ("{\"a\":1,\"a\":2}", 1, 8, "duplicate key \"a\""),
+            ("{\"a\":1,\"a\":2}", 1, 8, "duplicate key \"a\" (first at 1:2)"),
         ]
         for (input, line, column, message) in cases {
             do {
