@@ -1,4 +1,5 @@
 // swift-tools-version:6.0
+import Foundation
 import PackageDescription
 
 let package = Package(
@@ -108,18 +109,22 @@ let package = Package(
 )
 
 // libFuzzer targets (`scripts/fuzz`): only when CONSTITUTION_FUZZ is set, so that a normal build
-// neither compiles nor lists them. Each is one file under Fuzz/<name>/ defining
-// LLVMFuzzerTestOneInput; libFuzzer supplies main.
+// neither compiles nor lists them. Each is a folder Fuzz/fuzz-<name>/ with one Swift file defining
+// `fuzz_<name>_main` (which calls libFuzzer's driver; libFuzzer supplies nothing else) and an
+// executable `seed` script that writes a starting corpus.
 if Context.environment["CONSTITUTION_FUZZ"] != nil {
-    let fuzzers: [(String, [Target.Dependency])] = [
-        ("fuzz-json", ["ConstitutionReport"]),
-        ("fuzz-guard", ["ConstitutionApp", "ConstitutionRules"]),
-    ]
-    for (name, dependencies) in fuzzers {
+    let fuzzRoot = Context.packageDirectory + "/Fuzz"
+    let names = ((try? FileManager.default.contentsOfDirectory(atPath: fuzzRoot)) ?? []).filter { $0.hasPrefix("fuzz-") }.sorted()
+    for name in names {
         package.targets.append(
             .executableTarget(
-                name: name, dependencies: dependencies, path: "Fuzz/\(name)",
-                swiftSettings: [.unsafeFlags(["-parse-as-library", "-sanitize=fuzzer"])],
+                name: name,
+                dependencies: [
+                    "ConstitutionCore", "ConstitutionYAML", "ConstitutionWorkspace", "ConstitutionRules", "ConstitutionReport",
+                    "ConstitutionApp", "ConstitutionRender",
+                ],
+                path: "Fuzz/\(name)", exclude: ["seed"],
+                swiftSettings: [.unsafeFlags(["-parse-as-library"])],
                 linkerSettings: [.unsafeFlags(["-sanitize=fuzzer", "-use-ld=lld"])]
             ))
     }
