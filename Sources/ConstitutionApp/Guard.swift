@@ -47,19 +47,18 @@ public enum Guard {
         }
     }
 
-    /// Denies a command any of whose simple commands matches an agent pattern.
+    /// Denies a command that would run something a rule's `agent:` patterns forbid, read as a
+    /// shell reads it (``AgentPatterns``), or whose matching part cannot be verified.
     public static func checkCommand(_ command: String, rules: [Rule]) -> Decision {
-        for simple in CommandNormalizer.commands(command) {
-            let bare = CommandNormalizer.withoutOptions(simple)
-            for rule in rules {
-                for pattern in rule.agent where CommandNormalizer.matches(pattern, simple) || CommandNormalizer.matches(pattern, bare) {
-                    let source = rule.source.incidentID.map { " (\($0))" } ?? ""
-                    return .deny(
-                        "constitution: `\(simple)` is forbidden by rule \(rule.id)\(source): \(rule.message). \(rule.guidance)")
-                }
-            }
+        guard let denial = AgentPatterns.check(command, rules: rules) else { return .allow }
+        guard let rule = rules.first(where: { $0.id == denial.rule }) else { return .allow }
+        let source = rule.source.incidentID.map { " (\($0))" } ?? ""
+        if let why = denial.unverifiable {
+            return .deny(
+                "constitution: `\(denial.command)` cannot be verified (\(why)) and may run `\(denial.pattern)`, which rule \(rule.id)\(source) "
+                    + "forbids: \(rule.message). Write the command out literally if it is allowed. \(rule.guidance)")
         }
-        return .allow
+        return .deny("constitution: `\(denial.command)` is forbidden by rule \(rule.id)\(source): \(rule.message). \(rule.guidance)")
     }
 
     /// Denies a file whose content breaks an error-severity rule that needs only that file

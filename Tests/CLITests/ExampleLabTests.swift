@@ -11,7 +11,7 @@ struct ExampleLabTests {
         "ansible/roles/dnsmasq/tasks/main.yml:9:55 dnsmasq-no-zone-wildcard",
         "ansible/roles/docker/tasks/main.yml:22:7 docker-daemon-dns",
         "ansible/roles/k3s_server/tasks/addons.yml:10:10 gitops-no-imperative-kubectl",
-        "ansible/roles/proxmox/tasks/vm-template.yml:9:28 proxmox-vm-cpu-type",
+        "ansible/roles/proxmox/tasks/vm-template.yml:10:5 proxmox-vm-cpu-type",
         "ansible/roles/storage/tasks/main.yml:16:32 no-destructive-storage-commands",
         "cloud-init/k3s-server.yaml:20:5 k3s-servicelb-disabled",
         "cloud-init/k3s-server.yaml:20:5 k3s-traefik-disabled",

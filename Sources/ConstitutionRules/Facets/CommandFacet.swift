@@ -41,24 +41,48 @@ struct ShellCommand: Sendable {
 /// comments and here-document bodies skipped), each at its own line and column.
 enum CommandFacet {
     /// The fields of a command item.
-    static let fields: [String] = ["command", "source", "module"]
+    static let fields: [String] = ["command", "name", "source", "module", "piped_from", "via"]
 
     /// Ansible modules that run commands.
     static let commandModules: Set<String> = ["shell", "command", "raw", "script", "win_shell", "win_command"]
 
-    /// The facet's items for `file`.
+    /// The facet's items for `file`: every command the shell would run (``ShellReader``), nested
+    /// ones included, each at its command word.
     static func items(in file: LoadedFile, context: FacetContext, memo: FacetMemo) -> [FacetObject] {
-        commands(in: file, memo: memo).map { command in
-            let text = command.text.located
-            let at = text.lineStarts[0]
-            return FacetObject(
-                fields: [
-                    ("command", .text(text)),
-                    ("source", .text(LocatedText(command.source, at: at))),
-                    ("module", .text(LocatedText(command.module, at: at))),
-                ],
-                location: at)
+        let lines = commands(in: file, memo: memo)
+        var items: [FacetObject] = []
+        var k = 0
+        while k < lines.count {
+            // The lines of one script share a reader: a variable set on one is known on the next.
+            var reader = ShellReader()
+            let group = lines[k].group
+            var first = 0
+            while k < lines.count, lines[k].group == group {
+                reader.read(line: lines[k].text, depth: 0, via: [])
+                let runs = reader.runs
+                for index in first..<runs.count {
+                    items.append(item(runs[index], in: runs, source: lines[k].source, module: lines[k].module))
+                }
+                first = runs.count
+                k += 1
+            }
         }
+        return items
+    }
+
+    /// One run as an item: its text (command word by name), the name, where it came from, the
+    /// command whose output it reads, and the wrappers it runs under.
+    private static func item(_ run: ShellRun, in runs: [ShellRun], source: String, module: String) -> FacetObject {
+        let at = run.location
+        var fields: [(String, Value)] = [
+            ("command", .text(run.text.located)),
+            ("name", .text(LocatedText(run.name, at: at))),
+            ("source", .text(LocatedText(source, at: at))),
+            ("module", .text(LocatedText(module, at: at))),
+        ]
+        if let piped = run.pipedFrom, piped < runs.count { fields.append(("piped_from", .text(runs[piped].text.located))) }
+        if !run.via.isEmpty { fields.append(("via", .text(LocatedText(run.via.joined(separator: " "), at: at)))) }
+        return FacetObject(fields: fields, location: at)
     }
 
     /// The commands of `file` in document order (made once per file, through `memo`).

@@ -77,7 +77,8 @@ enum K3s {
         "image-service-endpoint", "nonroot-devices", "node-ip6", "bind-address",
     ]
     /// Words that wrap a command without changing it.
-    static let wrappers: Set<String> = ["sudo", "env", "nohup", "exec", "time", "command", "doas"]
+    /// Whether a command word runs its arguments (the shell reader's one table of wrappers).
+    static func isWrapper(_ word: [UInt8]) -> Bool { ShellWrappers.specs[ShellWords.basename(word)] != nil }
 
     // MARK: Variable names
 
@@ -415,7 +416,7 @@ enum K3s {
                 if let nameLength = ShellWords.assignmentNameLength(w.text) {
                     env[String(decoding: w.text[0..<nameLength], as: UTF8.self)] = w.mapped(in: text, from: nameLength + 1)
                     k += 1
-                } else if wrappers.contains(ShellWords.basename(w.text)) || (k > 0 && w.text.first == UInt8(ascii: "-") && wrappers.contains(ShellWords.basename(words[k - 1].text))) {
+                } else if isWrapper(w.text) || (k > 0 && w.text.first == UInt8(ascii: "-") && isWrapper(words[k - 1].text)) {
                     k += 1
                 } else {
                     break

@@ -114,7 +114,7 @@ struct FacetCorpusTests {
         func commandLines(_ path: String, matching needle: String) -> [Int] {
             items(.command, path).filter { $0.text("command").contains(needle) }.map(\.location.line)
         }
-        #expect(commandLines("ansible/roles/proxmox/tasks/vm-template.yml", matching: "qm create") == [9])
+        #expect(commandLines("ansible/roles/proxmox/tasks/vm-template.yml", matching: "qm create") == [10])
         #expect(commandLines("ansible/roles/storage/tasks/main.yml", matching: "zfs destroy") == [16])
         #expect(commandLines("scripts/wipe-disk.sh", matching: "zpool destroy") == [5])
         #expect(commandLines("scripts/wipe-disk.sh", matching: "wipefs -a") == [6, 7])

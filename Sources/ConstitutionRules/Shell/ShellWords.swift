@@ -3,12 +3,16 @@ import ConstitutionCore
 /// A word or an operator of a shell command line, with a way back to the text it came from.
 struct ShellToken: Sendable {
     /// Words are arguments; operators separate commands (`|`, `||`, `&&`, `;`, `&`, `(`, `)`,
-    /// and a line break, written as `;`).
+    /// `;;`, and a line break, written as `;`); redirections (`>`, `>>`, `<`, `<<`, `<<-`, `<<<`,
+    /// `>&`, `<&`, `&>`, `&>>`, `<>`, `>|`, any file descriptor number dropped) take the next
+    /// word as their target.
     enum Kind: Sendable, Equatable {
         /// An argument or command name.
         case word
         /// A command separator.
         case op
+        /// A redirection operator; the next word is its target.
+        case redirect
     }
 
     /// What the token is.
@@ -19,6 +23,15 @@ struct ShellToken: Sendable {
     var text: [UInt8]
     /// For each byte of ``text``, its offset in the tokenised text.
     var map: [Int]
+    /// The scripts inside the word that the shell runs while expanding it: `$( … )`, `` ` … ` ``,
+    /// `<( … )` and `>( … )` outside single quotes, as ranges of the tokenised text.
+    var substitutions: [Range<Int>] = []
+    /// Whether the word's value is only known when the shell runs: it expands a parameter
+    /// (`$X`, `${X}`, `$1`) or a command substitution outside single quotes.
+    var expands = false
+    /// The variable's name when the whole word is one parameter expansion (`$K`, `${K}`,
+    /// `"$K"`), which the reader may know from an earlier assignment.
+    var variable: String?
 
     /// The word as a string.
     var string: String { String(decoding: text, as: UTF8.self) }
@@ -53,10 +66,10 @@ struct ShellToken: Sendable {
 /// without regexes or allocations per character.
 enum ShellWords {
     /// Shells whose `-c` argument is a script.
-    static let shells: Set<String> = ["sh", "bash", "ash", "dash", "zsh", "ksh", "mksh"]
+    static var shells: Set<String> { ShellWrappers.shells }
 
     /// Commands whose here-document body is itself run as commands.
-    static let heredocRunners: Set<String> = ["sh", "bash", "ash", "dash", "zsh", "ksh", "ssh", "su", "sudo"]
+    static let heredocRunners: Set<String> = shells.union(["ssh"])
 
     /// Space, tab or carriage return.
     @inline(__always)
@@ -96,128 +109,10 @@ enum ShellWords {
 
     // MARK: Tokens
 
-    /// Splits a command line into words and operators. Quotes are removed, backslash escapes
-    /// applied, `\` line continuations dropped, comments skipped; Jinja (`{{ … }}`, `{% … %}`),
-    /// command substitutions (`$( … )`, backticks) and `${ … }` stay inside one word.
+    /// Splits a command line into words, operators and redirections (see ``ShellTokenizer``).
     static func tokenize(_ b: [UInt8]) -> [ShellToken] {
-        var tokens: [ShellToken] = []
-        let n = b.count
-        var i = 0
-        while i < n {
-            let c = b[i]
-            if isSpace(c) {
-                i += 1
-                continue
-            }
-            if c == UInt8(ascii: "\\"), i + 1 < n, b[i + 1] == 0x0A {
-                i += 2
-                continue
-            }
-            if c == 0x0A {
-                tokens.append(ShellToken(kind: .op, range: i..<(i + 1), text: [UInt8(ascii: ";")], map: [i]))
-                i += 1
-                continue
-            }
-            if c == UInt8(ascii: "#") {
-                while i < n, b[i] != 0x0A { i += 1 }
-                continue
-            }
-            if isOperator(c) {
-                var j = i + 1
-                if j < n, (c == UInt8(ascii: "|") || c == UInt8(ascii: "&") || c == UInt8(ascii: ";")), b[j] == c { j += 1 }
-                tokens.append(ShellToken(kind: .op, range: i..<j, text: Array(b[i..<j]), map: Array(i..<j)))
-                i = j
-                continue
-            }
-            var text: [UInt8] = []
-            var map: [Int] = []
-            let start = i
-            func copy(_ k: Int) {
-                text.append(b[k])
-                map.append(k)
-            }
-            wordLoop: while i < n {
-                let d = b[i]
-                if isSpace(d) || d == 0x0A { break }
-                if isOperator(d) {
-                    // `2>&1`, `&>`, `>&2`: redirections keep their `&`.
-                    let previous = i > start ? b[i - 1] : 0
-                    if d == UInt8(ascii: "&"), previous == UInt8(ascii: ">") || previous == UInt8(ascii: "<") {
-                        copy(i)
-                        i += 1
-                        continue
-                    }
-                    break
-                }
-                switch d {
-                case UInt8(ascii: "'"):
-                    i += 1
-                    while i < n, b[i] != UInt8(ascii: "'") {
-                        copy(i)
-                        i += 1
-                    }
-                    i += 1
-                case UInt8(ascii: "\""):
-                    i += 1
-                    while i < n, b[i] != UInt8(ascii: "\"") {
-                        if b[i] == UInt8(ascii: "\\"), i + 1 < n {
-                            let e = b[i + 1]
-                            if e == 0x0A {
-                                i += 2
-                                continue
-                            }
-                            if e == UInt8(ascii: "\"") || e == UInt8(ascii: "\\") || e == UInt8(ascii: "$") || e == UInt8(ascii: "`") {
-                                copy(i + 1)
-                                i += 2
-                                continue
-                            }
-                        }
-                        copy(i)
-                        i += 1
-                    }
-                    i += 1
-                case UInt8(ascii: "\\"):
-                    if i + 1 < n {
-                        if b[i + 1] != 0x0A { copy(i + 1) }
-                        i += 2
-                    } else {
-                        i += 1
-                    }
-                case UInt8(ascii: "{") where i + 1 < n && (b[i + 1] == UInt8(ascii: "{") || b[i + 1] == UInt8(ascii: "%")):
-                    let close = b[i + 1] == UInt8(ascii: "{") ? UInt8(ascii: "}") : UInt8(ascii: "%")
-                    let end = skipJinja(b, from: i, close: close)
-                    while i < end {
-                        copy(i)
-                        i += 1
-                    }
-                case UInt8(ascii: "$") where i + 1 < n && (b[i + 1] == UInt8(ascii: "(") || b[i + 1] == UInt8(ascii: "{")):
-                    let end = skipBalanced(b, from: i + 1)
-                    while i < end {
-                        copy(i)
-                        i += 1
-                    }
-                case UInt8(ascii: "`"):
-                    copy(i)
-                    i += 1
-                    while i < n, b[i] != UInt8(ascii: "`") {
-                        copy(i)
-                        i += 1
-                    }
-                    if i < n {
-                        copy(i)
-                        i += 1
-                    }
-                default:
-                    copy(i)
-                    i += 1
-                    continue wordLoop
-                }
-            }
-            // An unterminated quote steps one past the end: keep the range inside the text.
-            i = min(i, n)
-            tokens.append(ShellToken(kind: .word, range: start..<max(i, start + 1), text: text, map: map))
-        }
-        return tokens
+        var tokenizer = ShellTokenizer(b)
+        return tokenizer.run()
     }
 
     /// The offset just past a Jinja span starting at `from` (`{{ … }}` or `{% … %}`).
@@ -415,9 +310,16 @@ enum ShellWords {
 
     /// Whether a line that opens a here-document feeds it to a shell or `ssh`.
     private static func runsHeredoc(_ line: [UInt8]) -> Bool {
-        for word in line.split(whereSeparator: { isSpace($0) }) {
-            if word.first == UInt8(ascii: "<") { break }
-            if heredocRunners.contains(basename(word)) { return true }
+        // Each command of the pipeline: its command word after wrappers, options and
+        // assignments (`cat <<EOF | sudo -u x bash`).
+        for segment in line.split(separator: UInt8(ascii: "|")) {
+            for word in segment.split(whereSeparator: { isSpace($0) }) {
+                if word.first == UInt8(ascii: "<") || word.first == UInt8(ascii: ">") { continue }
+                let name = basename(word)
+                if heredocRunners.contains(name) { return true }
+                if word.first == UInt8(ascii: "-") || assignmentNameLength(Array(word)) != nil || ShellWrappers.specs[name] != nil { continue }
+                break
+            }
         }
         return false
     }
