@@ -41,6 +41,231 @@ public enum AtomicFile {
             mkdir(current, 0o755)
         }
     }
+
+    /// One file for ``writeAll(_:)``.
+    public struct Change: Sendable {
+        /// The path as the user knows it (shown in messages); a symbolic link is written through.
+        public var path: String
+        /// The file's new content.
+        public var bytes: [UInt8]
+
+        /// A change of `path` to `bytes`.
+        public init(path: String, bytes: [UInt8]) {
+            self.path = path
+            self.bytes = bytes
+        }
+    }
+
+    /// Why a file cannot be written: a message that names it.
+    public struct Failure: Error, Sendable, Equatable {
+        /// E.g. `cannot write CLAUDE.md: it is read-only (mode 0444)`.
+        public var message: String
+
+        /// A failure saying `message`.
+        public init(_ message: String) { self.message = message }
+    }
+
+    /// The most symbolic links followed from one path (as the kernel's `ELOOP` limit).
+    public static let maxSymlinks = 40
+
+    /// The file a write to `path` lands in: symbolic links are followed (relative targets from
+    /// the link's folder), so `CLAUDE.md -> AGENTS.md` resolves to `AGENTS.md`, which may not
+    /// exist yet. Fails on a link loop or an unreadable link.
+    public static func resolve(_ path: String) -> Result<String, Failure> {
+        var current = path
+        for _ in 0...maxSymlinks {
+            var st = stat()
+            guard lstat(current, &st) == 0, st.st_mode & S_IFMT == S_IFLNK else { return .success(current) }
+            var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+            let n = readlink(current, &buffer, buffer.count - 1)
+            guard n >= 0 else { return .failure(Failure("cannot follow the link \(current): " + String(cString: strerror(errno)))) }
+            let target = String(decoding: buffer[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            current = target.hasPrefix("/") ? target : parent(current) + "/" + target
+        }
+        return .failure(Failure("cannot follow the link \(path): more than \(maxSymlinks) symbolic links (a loop?)"))
+    }
+
+    /// Writes every change or none. Each path is resolved through symbolic links, then checked
+    /// before anything is written: it must be a regular file (or not exist), writable by its
+    /// owner (a read-only file is refused, not replaced: `rename` would replace it, even as
+    /// root), in a writable folder (made if missing, below a folder that exists). Then every
+    /// new content goes to a temporary file beside its target, with the target's permissions,
+    /// and only when all are ready are they renamed over their targets. Returns nil, or a
+    /// message naming the file that cannot be written and saying that nothing was written.
+    public static func writeAll(_ changes: [Change]) -> String? {
+        struct Plan {
+            var shown: String
+            var target: String
+            var bytes: [UInt8]
+            var existing: stat?
+        }
+        func same(_ plan: Plan, _ target: String, _ existing: stat?) -> Bool {
+            if plan.target == target { return true }
+            guard let a = plan.existing, let b = existing else { return false }
+            return a.st_dev == b.st_dev && a.st_ino == b.st_ino
+        }
+        // 1. Resolve and check, writing nothing.
+        var plans: [Plan] = []
+        for change in changes {
+            let target: String
+            switch resolve(change.path) {
+            case .success(let resolved): target = resolved
+            case .failure(let failure): return failure.message + "; nothing was written"
+            }
+            let shown = target == change.path ? change.path : "\(change.path) (a link to \(target))"
+            switch check(target, shown: shown) {
+            case .failure(let failure): return failure.message + "; nothing was written"
+            case .success(let existing):
+                if let twin = plans.first(where: { same($0, target, existing) }) {
+                    return "cannot write \(shown): it is the same file as \(twin.shown); nothing was written"
+                }
+                plans.append(Plan(shown: shown, target: target, bytes: change.bytes, existing: existing))
+            }
+        }
+        // 2. Prepare every temporary file; on any failure remove them (and the folders made).
+        var temps: [String] = []
+        var made: [String] = []
+        func abandon(_ message: String) -> String {
+            for temp in temps { unlink(temp) }
+            for folder in made.reversed() { rmdir(folder) }
+            return message + "; nothing was written"
+        }
+        for plan in plans {
+            let folder = parent(plan.target)
+            if let failure = makeFolders(folder, made: &made) { return abandon("cannot write \(plan.shown): \(failure)") }
+            switch prepare(plan.bytes, in: folder, for: plan.target, like: plan.existing) {
+            case .success(let temp): temps.append(temp)
+            case .failure(let failure): return abandon("cannot write \(plan.shown): \(failure.message)")
+            }
+        }
+        // 3. Rename them all. A rename in a checked folder fails only if the disk changed under
+        // us; then say exactly what was written.
+        for (i, plan) in plans.enumerated() {
+            if rename(temps[i], plan.target) == 0 { continue }
+            let message = String(cString: strerror(errno))
+            for temp in temps[i...] { unlink(temp) }
+            let done = plans[..<i].map(\.shown)
+            return "cannot write \(plan.shown): \(message); "
+                + (done.isEmpty ? "nothing was written" : "already written: " + done.joined(separator: ", "))
+        }
+        for folder in Set(plans.map { parent($0.target) }).sorted() {
+            let fd = open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+            if fd >= 0 {
+                fsync(fd)
+                close(fd)
+            }
+        }
+        return nil
+    }
+
+    /// Checks that `target` (no longer a link) can be replaced or created; returns its status
+    /// when it exists.
+    static func check(_ target: String, shown: String) -> Result<stat?, Failure> {
+        var st = stat()
+        if stat(target, &st) == 0 {
+            let kind = st.st_mode & S_IFMT
+            if kind == S_IFDIR { return .failure(Failure("cannot write \(shown): it is a folder, not a file")) }
+            if kind != S_IFREG { return .failure(Failure("cannot write \(shown): it is not a regular file")) }
+            if st.st_mode & S_IWUSR == 0 || access(target, W_OK) != 0 {
+                return .failure(Failure("cannot write \(shown): it is read-only (mode \(octal(st.st_mode & 0o7777)))"))
+            }
+            if let problem = writableFolder(parent(target)) { return .failure(Failure("cannot write \(shown): \(problem)")) }
+            return .success(st)
+        }
+        guard errno == ENOENT || errno == ENOTDIR else {
+            return .failure(Failure("cannot write \(shown): " + String(cString: strerror(errno))))
+        }
+        // It will be created: the nearest folder above it that exists must be writable.
+        var folder = parent(target)
+        while true {
+            var fst = stat()
+            if stat(folder, &fst) == 0 {
+                if fst.st_mode & S_IFMT != S_IFDIR { return .failure(Failure("cannot write \(shown): \(folder) is a file, not a folder")) }
+                if let problem = writableFolder(folder) { return .failure(Failure("cannot write \(shown): \(problem)")) }
+                return .success(nil)
+            }
+            guard errno == ENOENT || errno == ENOTDIR else {
+                return .failure(Failure("cannot write \(shown): \(folder): " + String(cString: strerror(errno))))
+            }
+            let up = parent(folder)
+            if up == folder { return .failure(Failure("cannot write \(shown): no folder above it exists")) }
+            folder = up
+        }
+    }
+
+    /// Why files cannot be created in `folder`, or nil.
+    static func writableFolder(_ folder: String) -> String? {
+        var st = stat()
+        guard stat(folder, &st) == 0 else { return "\(folder): " + String(cString: strerror(errno)) }
+        if st.st_mode & S_IWUSR == 0 || access(folder, W_OK | X_OK) != 0 {
+            return "its folder \(folder) is read-only (mode \(octal(st.st_mode & 0o7777)))"
+        }
+        return nil
+    }
+
+    /// Makes `folder` and missing parents, recording each one made.
+    static func makeFolders(_ folder: String, made: inout [String]) -> String? {
+        var st = stat()
+        if stat(folder, &st) == 0 { return nil }
+        let up = parent(folder)
+        if up != folder, let failure = makeFolders(up, made: &made) { return failure }
+        if mkdir(folder, 0o755) == 0 {
+            made.append(folder)
+        } else if errno != EEXIST {
+            return "cannot make the folder \(folder): " + String(cString: strerror(errno))
+        }
+        return nil
+    }
+
+    /// Writes `bytes` to a new temporary file in `folder` (synced, with `existing`'s mode and,
+    /// when we may, its owner); returns its path.
+    static func prepare(_ bytes: [UInt8], in folder: String, for target: String, like existing: stat?) -> Result<String, Failure> {
+        let name = target.split(separator: "/").last.map(String.init) ?? target
+        var fd: Int32 = -1
+        var temp = ""
+        for attempt in 0..<100 {
+            temp = folder + "/." + name + ".constitution-tmp-\(getpid())" + (attempt == 0 ? "" : "-\(attempt)")
+            fd = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+            if fd >= 0 || errno != EEXIST { break }
+        }
+        guard fd >= 0 else { return .failure(Failure("cannot create a temporary file in \(folder): " + String(cString: strerror(errno)))) }
+        func fail(_ code: Int32) -> Result<String, Failure> {
+            close(fd)
+            unlink(temp)
+            return .failure(Failure(String(cString: strerror(code))))
+        }
+        if let existing {
+            if fchmod(fd, existing.st_mode & 0o7777) != 0 { return fail(errno) }
+            // Keep the owner too when we can (root rewriting someone's file); otherwise the
+            // file is ours, as any editor's save would make it.
+            if geteuid() == 0, existing.st_uid != geteuid() || existing.st_gid != getegid() {
+                if fchown(fd, existing.st_uid, existing.st_gid) != 0 { return fail(errno) }
+                if fchmod(fd, existing.st_mode & 0o7777) != 0 { return fail(errno) }
+            }
+        }
+        if let failure = FileWriter.writeAll(fd, bytes) { return fail(failure) }
+        if fsync(fd) != 0 { return fail(errno) }
+        if close(fd) != 0 {
+            let code = errno
+            unlink(temp)
+            return .failure(Failure(String(cString: strerror(code))))
+        }
+        return .success(temp)
+    }
+
+    /// The folder holding `path` (`.` for a bare name, `/` for a top-level path).
+    static func parent(_ path: String) -> String {
+        var trimmed = Substring(path)
+        while trimmed.count > 1, trimmed.hasSuffix("/") { trimmed.removeLast() }
+        guard let slash = trimmed.lastIndex(of: "/") else { return "." }
+        if slash == trimmed.startIndex { return "/" }
+        return String(trimmed[..<slash])
+    }
+
+    static func octal(_ mode: mode_t) -> String {
+        let digits = String(mode, radix: 8)
+        return String(repeating: "0", count: max(0, 4 - digits.count)) + digits
+    }
 }
 
 /// `constitution compile`: incidents' constraints → `rules/<id>.yaml`, checked and proven.

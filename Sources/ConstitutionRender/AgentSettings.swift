@@ -19,9 +19,16 @@ public enum AgentSettings {
     /// The merged settings text (two-space JSON, trailing newline). Throws when the existing
     /// file is not valid JSON (it is then left alone).
     public static func merge(existing: String?, rules: [Rule], guardCommand: String) throws(JSONParser.Failure) -> String {
+        try merge(existing: existing.map { Array($0.utf8) }, rules: rules, guardCommand: guardCommand)
+    }
+
+    /// The merged settings text from the file's bytes (nil or only white space: a new file).
+    /// Throws, with a line and column, when they are not a JSON object or repeat a key.
+    public static func merge(existing: [UInt8]?, rules: [Rule], guardCommand: String) throws(JSONParser.Failure) -> String {
         var root: JSONValue = .object([])
-        if let existing, !existing.trimmingCharacters(in: " \n\t\r").isEmpty {
-            root = try JSONParser.parse(existing, rejectingDuplicateKeys: true)
+        let space: Set<UInt8> = [0x20, 0x0A, 0x09, 0x0D]
+        if let existing, existing.contains(where: { !space.contains($0) }) {
+            root = try JSONParser.parse(bytes: existing, rejectingDuplicateKeys: true)
         }
         if case .object = root {} else { throw JSONParser.Failure(line: 1, column: 1, message: "settings.json must be a JSON object") }
         // permissions.deny
@@ -57,14 +64,5 @@ public enum AgentSettings {
         hooks = hooks.setting("PreToolUse", .array(pre))
         root = root.setting("hooks", hooks)
         return root.serialized(pretty: true) + "\n"
-    }
-}
-
-extension String {
-    func trimmingCharacters(in set: String) -> Substring {
-        var s = self[...]
-        while let f = s.first, set.contains(f) { s.removeFirst() }
-        while let l = s.last, set.contains(l) { s.removeLast() }
-        return s
     }
 }

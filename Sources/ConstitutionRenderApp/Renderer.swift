@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import ConstitutionApp
 import ConstitutionCore
 import ConstitutionRender
@@ -12,17 +15,19 @@ public enum Renderer {
     public struct Output: Sendable {
         /// Path relative to the root.
         public var path: String
-        /// Its current text (nil when it does not exist).
-        public var old: String?
+        /// Its current bytes (nil when it does not exist).
+        public var old: [UInt8]?
         /// What render makes of it.
-        public var new: String
+        public var new: [UInt8]
         /// Whether it changes.
         public var changed: Bool { old != new }
     }
 
     /// The result.
     public struct Outcome: Sendable {
+        /// CLAUDE.md, docs/memory/MEMORY.md and .claude/settings.json, in that order.
         public var outputs: [Output]
+        /// Things to print on stderr (the block is over its line budget).
         public var warnings: [String]
         /// Lines in CLAUDE.md's managed block.
         public var claudeBlockLines: Int
@@ -30,8 +35,13 @@ public enum Renderer {
 
     /// Why render cannot proceed.
     public enum Failure: Error, Sendable {
+        /// The incidents or rules do not load (exit 3).
         case constitution(ConstitutionProblem)
-        /// A target file cannot be merged safely (broken markers, invalid settings JSON).
+        /// A template cannot be used: too big, not UTF-8, nested too deep, does not parse
+        /// (exit 3, a constitution error), located in its file.
+        case template(Diagnostic)
+        /// A target file cannot be merged or written safely (broken markers, invalid settings
+        /// JSON, read-only, a folder in the way); nothing was written. The message names it.
         case target(String)
     }
 
@@ -47,34 +57,36 @@ public enum Renderer {
         } catch {
             throw .constitution(error)
         }
-        var templates = readTemplates(directory + "/templates")
-        if templates["CLAUDE.md"] == nil || templates["MEMORY.md"] == nil, let starter = ConstitutionStore.starter() {
-            templates.merge(readTemplates(starter + "/templates")) { mine, _ in mine }
+        var templates = try readTemplates(directory + "/templates")
+        if templates.texts["CLAUDE.md"] == nil || templates.texts["MEMORY.md"] == nil, let starter = ConstitutionStore.starter() {
+            let shipped = try readTemplates(starter + "/templates")
+            templates.texts.merge(shipped.texts) { mine, _ in mine }
+            templates.paths.merge(shipped.paths) { mine, _ in mine }
         }
         let renderer: TemplateRenderer
         let claudeBlock: String
         let memoryBlock: String
         let memoryPath = "docs/memory/MEMORY.md"
         do {
-            renderer = try TemplateRenderer(templates: templates)
+            renderer = try TemplateRenderer(templates: templates.texts, paths: templates.paths)
             claudeBlock = try renderer.block("CLAUDE.md", context: RenderModel.claude(constitution, memoryPath: memoryPath))
             let link = relativePath(from: absolute(root) + "/docs/memory", to: absolute(directory))
             memoryBlock = try renderer.block("MEMORY.md", context: RenderModel.memory(constitution, incidentsLink: link))
         } catch {
-            throw .target(error.message)
+            throw .template(error.diagnostic)
         }
         var outputs: [Output] = []
         for (path, block) in [("CLAUDE.md", claudeBlock), (memoryPath, memoryBlock)] {
-            let old = read(join(root, path))
+            let old = try readOutput(join(root, path))
             let merged = ManagedBlock.merge(existing: old, block: block)
             if case .refused(let why) = merged.how { throw .target("\(join(root, path)): \(why); fix the markers, nothing was written") }
-            outputs.append(Output(path: path, old: old, new: merged.text))
+            outputs.append(Output(path: path, old: old, new: merged.bytes))
         }
         let settingsPath = ".claude/settings.json"
-        let oldSettings = read(join(root, settingsPath))
+        let oldSettings = try readOutput(join(root, settingsPath))
         do {
             let merged = try AgentSettings.merge(existing: oldSettings, rules: constitution.rules, guardCommand: guardCommand)
-            outputs.append(Output(path: settingsPath, old: oldSettings, new: merged))
+            outputs.append(Output(path: settingsPath, old: oldSettings, new: Array(merged.utf8)))
         } catch {
             throw .target("\(join(root, settingsPath)):\(error.line):\(error.column): \(error.message); nothing was written")
         }
@@ -84,30 +96,51 @@ public enum Renderer {
             warnings.append("CLAUDE.md's managed block is \(lines) lines, over the budget of \(budget): the agent pays for every line on every request; shorten guidance or raise --budget")
         }
         if !check {
-            for output in outputs where output.changed {
-                let full = join(root, output.path)
-                if let slash = full.utf8.lastIndex(of: UInt8(ascii: "/")) {
-                    AtomicFile.makeDirectories(String(Substring(full.utf8[..<slash])))
-                }
-                if let error = AtomicFile.write(full, output.new) { throw .target(error) }
-            }
+            // All or nothing: every file is checked, then prepared beside its target, then renamed.
+            let changes = outputs.filter(\.changed).map { AtomicFile.Change(path: join(root, $0.path), bytes: $0.new) }
+            if let error = AtomicFile.writeAll(changes) { throw .target(error) }
         }
         return Outcome(outputs: outputs, warnings: warnings, claudeBlockLines: lines)
     }
 
-    static func readTemplates(_ dir: String) -> [String: String] {
-        var out: [String: String] = [:]
+    /// The `*.mustache` files of `dir` (name without the extension → text, and → path). A file
+    /// that cannot be read, is over the size limit or is not UTF-8 is a located failure.
+    static func readTemplates(_ dir: String) throws(Failure) -> (texts: [String: String], paths: [String: String]) {
+        var texts: [String: String] = [:]
+        var paths: [String: String] = [:]
         for file in FileWalker().walk([dir], displayRoot: dir).files where file.path.hasSuffix(".mustache") {
-            if case .success(let bytes) = FileReader.read(file.fullPath) {
-                out[String(file.path.dropLast(".mustache".count))] = String(decoding: bytes, as: UTF8.self)
+            let name = String(file.path.dropLast(".mustache".count))
+            let path = dir + "/" + file.path
+            switch FileReader.read(file.fullPath, limit: TemplateRenderer.maxBytes + 1) {
+            case .success(let bytes):
+                do {
+                    texts[name] = try TemplateRenderer.decode(bytes, path: path)
+                } catch {
+                    throw .template(error.diagnostic)
+                }
+                paths[name] = path
+            case .failure(let failure):
+                throw .template(Diagnostic(path: path, location: .start, severity: .error, message: failure.message))
             }
         }
-        return out
+        return (texts, paths)
     }
 
-    static func read(_ path: String) -> String? {
-        guard case .success(let bytes) = FileReader.read(path) else { return nil }
-        return String(decoding: bytes, as: UTF8.self)
+    /// An output's current bytes; nil when it does not exist (a link to a missing file too).
+    /// A file that exists but cannot be read is a failure: never treated as empty, so the
+    /// user's text is never replaced by the block alone.
+    static func readOutput(_ path: String) throws(Failure) -> [UInt8]? {
+        var st = stat()
+        if stat(path, &st) != 0 {
+            // Missing, or a file in the way of a folder on its path (reported when writing).
+            if errno == ENOENT || errno == ENOTDIR { return nil }
+            throw .target("cannot read \(path): \(String(cString: strerror(errno))); nothing was written")
+        }
+        if st.st_mode & S_IFMT == S_IFDIR { throw .target("\(path) is a folder, not a file; nothing was written") }
+        switch FileReader.read(path) {
+        case .success(let bytes): return bytes
+        case .failure(let failure): throw .target("\(path): \(failure.message); nothing was written")
+        }
     }
 
     static func join(_ root: String, _ path: String) -> String { root == "." ? path : root + "/" + path }

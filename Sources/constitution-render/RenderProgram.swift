@@ -3,6 +3,7 @@ import ConstitutionCLI
 import ConstitutionCore
 import ConstitutionRender
 import ConstitutionRenderApp
+import ConstitutionReport
 
 /// What `constitution render` runs: fills the templates and writes (or checks) the agent files.
 /// Its own program so that the template engine, and the Foundation it links, load only here.
@@ -26,6 +27,13 @@ struct RenderProgram: ParsableCommand {
         }) {
         case .success(let value): outcome = value
         case .failure(.constitution(let problem)): reportConstitutionProblem(problem, style: global.style)
+        case .failure(.template(let diagnostic)):
+            // A bad template is a constitution error (exit 3), located like one.
+            // The line is shown under the message unless it is too long to read (a template
+            // nested 100 000 deep on one line).
+            let line = sourceLine(diagnostic).flatMap { $0.unicodeScalars.count <= 300 ? $0 : nil }
+            printError(DiagnosticFormatter.format(diagnostic, sourceLine: line, style: global.style))
+            throw ExitCode(ExitStatus.constitution.rawValue)
         case .failure(.target(let message)):
             printError("constitution: error: \(message)")
             throw ExitCode(ExitStatus.usage.rawValue)
@@ -34,7 +42,7 @@ struct RenderProgram: ParsableCommand {
         let stale = outcome.outputs.filter(\.changed)
         if options.check {
             for o in stale {
-                print(UnifiedDiff.diff(old: o.old ?? "", new: o.new, oldName: "a/\(o.path)", newName: "b/\(o.path)"), terminator: "")
+                print(UnifiedDiff.diff(old: o.old ?? [], new: o.new, oldName: "a/\(o.path)", newName: "b/\(o.path)"), terminator: "")
             }
             if !stale.isEmpty {
                 printError("constitution: \(stale.map(\.path).joined(separator: ", ")) \(stale.count == 1 ? "is" : "are") stale; run `constitution render`")
