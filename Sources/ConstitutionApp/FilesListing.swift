@@ -8,10 +8,11 @@ public enum FilesListing {
     /// Returns 0, 4 or 5.
     ///
     /// One input is streamed in walk order (memory does not grow with the number of files);
-    /// several are collected first, to be sorted and rid of overlaps.
+    /// several are collected first, to be sorted and rid of overlaps. Every file is read and
+    /// parsed within `limits` (a bigger or deeper one is an error, the others are still listed).
     public static func run(
         inputs: [String], displayRoot: String?, workers: Int, format: FilesReport.Writer.Format,
-        sink: @escaping ([UInt8]) -> Void
+        limits: LoadLimits = .standard, sink: @escaping ([UInt8]) -> Void
     ) throws(InputError) -> ExitStatus {
         let missing = ConstitutionStore.missing(inputs)
         if !missing.isEmpty { throw InputError.missingPaths(missing) }
@@ -24,8 +25,11 @@ public enum FilesListing {
         @Sendable func row(_ file: LoadedFile) -> Row {
             var lines: [(Int, String)] = []
             let problems = (file.error.map { [$0] } ?? []) + file.warnings
-            for d in problems where !file.bytes.isEmpty {
-                lines.append((d.location.line, SourceText.line(d.location.line, in: file.bytes)))
+            if !problems.isEmpty && !file.bytes.isEmpty {
+                // One pass over the file for all its lines (a line per warning would rescan it).
+                for (line, text) in SourceLines.texts(problems.map(\.location.line), in: file.bytes) {
+                    lines.append((line, text))
+                }
             }
             return Row(
                 entry: .init(path: file.path, kind: file.kind, documents: file.documentCount, kinds: file.kubernetesKinds),
@@ -52,9 +56,9 @@ public enum FilesListing {
         let tally = Tally(FilesReport.Writer(format: format, sink: sink))
         let workspace = Workspace(workers: workers)
         if inputs.count == 1 {
-            _ = workspace.walk(inputs, displayRoot: displayRoot, visit: { row(Workspace.load($0)) }) { _, r in tally.add(r) }
+            _ = workspace.walk(inputs, displayRoot: displayRoot, visit: { row(Workspace.load($0, limits: limits)) }) { _, r in tally.add(r) }
         } else {
-            workspace.walkAndMap(inputs, displayRoot: displayRoot, row).results.forEach(tally.add)
+            workspace.walkAndMap(inputs, displayRoot: displayRoot, limits: limits, row).results.forEach(tally.add)
         }
         tally.writer.finish(errors: tally.errors, warnings: tally.warnings, sourceLines: tally.sourceLines)
         if tally.count == 0 { return .noInput }

@@ -21,6 +21,7 @@ import ConstitutionYAML
 /// params:                                # rule parameter overrides
 ///   image-cpu-baseline: {cpu_baseline: x86-64-v3}
 /// help_uri_base: https://git.lab/ops/homelab/src/branch/main/   # SARIF helpUri base
+/// max_file_size: 32MiB                   # larger files are reported, not read (default: 16MiB)
 /// ```
 public struct LintConfig: Sendable {
     public var include: [Glob] = []
@@ -35,6 +36,9 @@ public struct LintConfig: Sendable {
     /// (SARIF `helpUri`s are this plus the record's path). Default: the linted root as a
     /// `file://` URI.
     public var helpURIBase: String?
+    /// The largest file checked, in bytes (`max_file_size`: a number of bytes, or a size such
+    /// as `32MiB`; see ``ByteSize``). Nil: ``FileReader/defaultMaxFileSize``.
+    public var maxFileSize: Int?
     /// Where it was read from (nil: defaults only).
     public var path: String?
 
@@ -59,7 +63,14 @@ public struct LintConfig: Sendable {
         var candidates = folders.map { ($0 == "." ? "" : $0 + "/") + fileName }
         if let explicit { candidates = [explicit] }
         for path in candidates {
-            guard case .success(let bytes) = FileReader.read(path) else {
+            let bytes: [UInt8]
+            switch FileReader.read(path, maxSize: FileReader.defaultMaxFileSize) {
+            case .success(let read): bytes = read
+            case .failure(let failure) where failure.reason != .unreadable:
+                // A FIFO, device or huge file where the config should be: said, not skipped.
+                throw ConstitutionProblem(
+                    diagnostics: [Diagnostic(path: path, location: .start, severity: .error, message: failure.message)], messages: [])
+            case .failure:
                 if explicit != nil {
                     throw ConstitutionProblem(diagnostics: [], messages: ["cannot read the config \(path)"])
                 }
@@ -78,7 +89,7 @@ public struct LintConfig: Sendable {
             throw ConstitutionProblem(diagnostics: [Diagnostic(path: path, location: e.location, severity: .error, message: e.message)], messages: [])
         }
         guard let root = file.documents.first else { return config }
-        if r.checkKeys(root, known: ["schema", "include", "exclude", "severity", "threshold", "inline_waivers", "formats", "params", "help_uri_base"], what: "the config") {
+        if r.checkKeys(root, known: ["schema", "include", "exclude", "severity", "threshold", "inline_waivers", "formats", "params", "help_uri_base", "max_file_size"], what: "the config") {
             IncidentDecoder.checkSchema(root, reader: &r)
             config.include = r.stringList(root, "include").map(Glob.init)
             config.exclude = r.stringList(root, "exclude").map(Glob.init)
@@ -101,6 +112,13 @@ public struct LintConfig: Sendable {
             }
             config.inlineWaivers = r.optionalBool(root, "inline_waivers")
             config.helpURIBase = r.optionalString(root, "help_uri_base")
+            if let node = root["max_file_size"] {
+                switch node.scalar.map(ByteSize.parse) {
+                case .success(let bytes)?: config.maxFileSize = bytes
+                case .failure(let problem)?: r.error("max_file_size: \(problem.message)", at: node.location)
+                case nil: r.error("max_file_size must be a size such as 32MiB or a number of bytes", at: node.location)
+                }
+            }
             if let f = root["formats"] {
                 for item in f.elements {
                     guard r.checkKeys(item, known: ["format", "output"], what: "a format") else { continue }

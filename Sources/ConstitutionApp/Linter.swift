@@ -24,10 +24,12 @@ public enum Linter {
         public var workers: Int
         public var config: String?
         public var inlineWaivers: Bool?
+        /// The largest file checked, in bytes (`--max-file-size`); nil: the config's, else 16 MiB.
+        public var maxFileSize: Int?
 
         public init(
             inputs: [String], root: String?, constitution: String?, threshold: Severity?, workers: Int,
-            config: String? = nil, inlineWaivers: Bool? = nil
+            config: String? = nil, inlineWaivers: Bool? = nil, maxFileSize: Int? = nil
         ) {
             self.inputs = inputs
             self.root = root
@@ -36,6 +38,7 @@ public enum Linter {
             self.workers = workers
             self.config = config
             self.inlineWaivers = inlineWaivers
+            self.maxFileSize = maxFileSize
         }
     }
 
@@ -72,6 +75,24 @@ public enum Linter {
         return (constitution, location.directory)
     }
 
+
+    /// The pseudo-rule duplicate mapping keys are reported under (severity error; `.constitution.yaml`
+    /// `severity:`, inline and central waivers and the threshold apply as to any rule).
+    public static let duplicateKeyRule = "duplicate-key"
+
+    /// What ``duplicateKeyRule`` is, for the formats that describe rules (SARIF, Markdown).
+    static let duplicateKeyRuleInfo = RuleInfo(
+        id: duplicateKeyRule, severity: .error, message: "a mapping repeats a key: readers disagree on which value wins",
+        guidance: "Keep one copy of the key, with the value you mean.", incident: nil, incidentPath: nil)
+
+    /// The duplicate keys of a loaded file as findings of ``duplicateKeyRule``, located at the
+    /// repeated (later) key and naming both places.
+    static func duplicateKeyFindings(_ file: LoadedFile) -> [Finding] {
+        guard let duplicates = file.yaml?.duplicateKeys, !duplicates.isEmpty else { return [] }
+        return duplicates.map {
+            Finding(path: file.path, location: $0.location, rule: duplicateKeyRule, severity: .error, message: $0.message, incident: nil)
+        }
+    }
 
     /// Binds every rule's parameters (defaults plus `overrides[ruleID]`).
     public static func bind(_ rules: [Rule], overrides: [String: [String: Value]] = [:]) throws(ConstitutionProblem) -> [BoundRule] {
@@ -112,9 +133,13 @@ public enum Linter {
             throw .constitution(error)
         }
         let threshold = options.threshold ?? config.threshold ?? LintConfig.defaults.threshold!
+        let limits = LoadLimits(maxFileSize: options.maxFileSize ?? config.maxFileSize ?? FileReader.defaultMaxFileSize)
+        let reportDuplicates = config.severity[duplicateKeyRule].map { $0 != nil } ?? true
         let rootPath = FileWalker.normalize(root)
         let context = FacetContext(readRepoFile: { path in
-            if case .success(let bytes) = FileReader.read(rootPath == "." ? path : rootPath + "/" + path) { return bytes }
+            if case .success(let bytes) = FileReader.read(rootPath == "." ? path : rootPath + "/" + path, maxSize: limits.maxFileSize) {
+                return bytes
+            }
             return nil
         })
         let engine = RuleEngine(rules: bound, facetContext: context)
@@ -127,6 +152,8 @@ public enum Linter {
             var error: Diagnostic?
             var lines: [(String, String)]
             var waivers: [Waiver]
+            /// Findings of ``duplicateKeyRule``.
+            var duplicates: [Finding] = []
         }
         // Results are folded in as they come (in walk order): only findings, errors and what
         // the joins need are kept, so memory does not grow with the number of files.
@@ -143,26 +170,33 @@ public enum Linter {
             let selected = isTarget && (include.isEmpty || include.contains { $0.matches(walked.path) }) && !exclude.contains { $0.matches(walked.path) }
             if !selected {
                 // Only feeds the cross-document index.
-                guard let file = Workspace.load(walked, onlyIfContains: needles) else { return nil }
+                guard let file = Workspace.load(walked, onlyIfContains: needles, limits: limits) else { return nil }
                 var evaluation = FileEvaluation()
                 evaluation.candidates = engine.candidates(file)
                 return Row(target: false, evaluation: evaluation, error: nil, lines: [], waivers: [])
             }
-            let file = Workspace.load(walked)
+            let file = Workspace.load(walked, limits: limits)
             let evaluation = engine.evaluate(file)
+            let duplicates = reportDuplicates ? duplicateKeyFindings(file) : []
             var lines: [(String, String)] = []
-            var wanted = evaluation.findings.map(\.location.line)
+            var wanted = evaluation.findings.map(\.location.line) + duplicates.map(\.location.line)
             if let e = file.error { wanted.append(e.location.line) }
-            for line in Set(wanted) where !file.bytes.isEmpty {
-                lines.append((LintReport.lineKey(file.path, line), SourceText.line(line, in: file.bytes)))
+            if !file.bytes.isEmpty {
+                // One pass over the file for all its lines (a line per finding would rescan it).
+                for (line, text) in SourceLines.texts(wanted, in: file.bytes) {
+                    lines.append((LintReport.lineKey(file.path, line), text))
+                }
             }
-            return Row(target: true, evaluation: evaluation, error: file.error, lines: lines, waivers: WaiverReader.inline(in: file.bytes, path: file.path))
+            return Row(
+                target: true, evaluation: evaluation, error: file.error, lines: lines,
+                waivers: WaiverReader.inline(in: file.bytes, path: file.path), duplicates: duplicates)
         }) { _, row in
             guard let row else { return }
             candidates += row.evaluation.candidates
             guard row.target else { return }
             checkedCount += 1
             phase1 += row.evaluation.findings
+            phase1 += row.duplicates
             pending.append(contentsOf: row.evaluation.pending)
             if let e = row.error { errors.append(e) }
             for (k, v) in row.lines { sourceLines[k] = v }
@@ -199,10 +233,16 @@ public enum Linter {
         findings = applied.findings
         findings.sort(by: Finding.sortKey)
         findings = RuleEngine.unique(findings)
+        // Lines of findings in files not read above (cross-document findings): each file read
+        // once, its lines found in one pass.
+        var missingLines: [String: [Int]] = [:]
         for f in findings where sourceLines[LintReport.lineKey(f.path, f.location.line)] == nil {
-            if case .success(let bytes) = FileReader.read(rootPath == "." ? f.path : rootPath + "/" + f.path) {
-                sourceLines[LintReport.lineKey(f.path, f.location.line)] = SourceText.line(f.location.line, in: bytes)
-            }
+            missingLines[f.path, default: []].append(f.location.line)
+        }
+        for (path, lines) in missingLines {
+            guard case .success(let bytes) = FileReader.read(rootPath == "." ? path : rootPath + "/" + path, maxSize: limits.maxFileSize)
+            else { continue }
+            for (line, text) in SourceLines.texts(lines, in: bytes) { sourceLines[LintReport.lineKey(path, line)] = text }
         }
         let waived = applied.waived.map { (f, w) in
             WaivedFinding(
@@ -211,11 +251,16 @@ public enum Linter {
         }
         let incidentFiles = Dictionary(constitution.incidents.map { ($0.id, $0.file) }, uniquingKeysWith: { a, _ in a })
         let dirFromRoot = relative(FileWalker.normalize(directory), to: rootPath)
-        let ruleInfos = bound.map { b -> RuleInfo in
+        var ruleInfos = bound.map { b -> RuleInfo in
             let r = b.rule
             let severity = (config.severity[r.id] ?? nil) ?? r.severity
             let incidentPath = r.source.incidentID.flatMap { incidentFiles[$0] }.map { dirFromRoot == "." ? $0 : dirFromRoot + "/" + $0 }
             return RuleInfo(id: r.id, severity: severity, message: r.message, guidance: r.guidance, incident: r.source.incidentID, incidentPath: incidentPath)
+        }
+        if findings.contains(where: { $0.rule == duplicateKeyRule }) || waived.contains(where: { $0.finding.rule == duplicateKeyRule }) {
+            var info = duplicateKeyRuleInfo
+            info.severity = (config.severity[duplicateKeyRule] ?? nil) ?? info.severity
+            ruleInfos.append(info)
         }
         let failing = findings.filter { $0.severity >= threshold }.count
         let status: ExitStatus

@@ -37,6 +37,27 @@ public struct GlobalOptions: ParsableArguments {
     public var style: TerminalStyle { TerminalStyle(enabled: color.enabled) }
 }
 
+/// `--max-file-size SIZE`, for the commands that read a whole tree (`lint`, `files`).
+public struct FileSizeOptions: ParsableArguments {
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Larger files are reported (exit 4) and not read: bytes, or a size such as 512KiB, 32MiB (default: max_file_size in .constitution.yaml, else 16MiB).",
+            valueName: "size"),
+        transform: FileSizeOptions.parse)
+    public var maxFileSize: Int?
+
+    public init() {}
+
+    /// Reads a size argument; a usage error (exit 2) names what is wrong with it.
+    static func parse(_ text: String) throws -> Int {
+        switch ByteSize.parse(text) {
+        case .success(let bytes): return bytes
+        case .failure(let problem): throw ValidationError("--max-file-size: \(problem.message)")
+        }
+    }
+}
+
 /// Writes to standard error.
 public func printError(_ text: String) {
     var text = text
@@ -66,10 +87,11 @@ public func reportConstitutionProblem(_ problem: ConstitutionProblem, style: Ter
     exit(ExitStatus.constitution.rawValue)
 }
 
-/// The source line of a diagnostic, read from disk.
+/// The source line of a diagnostic, read from disk (only a regular file within the default
+/// size limit).
 public func sourceLine(_ d: Diagnostic) -> String? {
-    guard case .success(let bytes) = FileReader.read(d.path) else { return nil }
-    return SourceText.line(d.location.line, in: bytes)
+    guard case .success(let bytes) = FileReader.read(d.path, maxSize: FileReader.defaultMaxFileSize) else { return nil }
+    return SourceLines.texts([d.location.line], in: bytes)[d.location.line]
 }
 
 extension ParsableCommand {

@@ -137,8 +137,14 @@ public struct FilesReport: Sendable {
                 var out = ""
                 let diagnostics = (errors + warnings).sorted(by: Diagnostic.sortKey)
                 if !diagnostics.isEmpty { out += "\n" }
+                var prepared: (key: String, window: DiagnosticFormatter.SourceWindow?)?
                 for d in diagnostics {
-                    out += DiagnosticFormatter.format(d, sourceLine: sourceLines[FilesReport.lineKey(d.path, d.location.line)], style: style)
+                    // Each source line prepared once for all the messages on it.
+                    let key = FilesReport.lineKey(d.path, d.location.line)
+                    if prepared?.key != key { prepared = (key, sourceLines[key].map { DiagnosticFormatter.SourceWindow($0) }) }
+                    out += DiagnosticFormatter.format(
+                        path: d.path, location: d.location, severity: d.severity.rawValue,
+                        message: DiagnosticFormatter.displayable(d.message), source: prepared?.window, style: style)
                     out += "\n"
                 }
                 let counts = Dictionary(
@@ -172,7 +178,8 @@ public struct FilesReport: Sendable {
         }
 
         private static func text(_ f: Entry, widths: (path: Int, kind: Int), style: TerminalStyle, into o: inout ByteOutput) {
-            o.bytes.append(contentsOf: f.path.utf8)
+            // A file name can hold control characters: shown as placeholders, never raw.
+            o.bytes.append(contentsOf: DiagnosticFormatter.displayable(f.path).utf8)
             o.spaces(max(widths.path - Self.width(f.path), 0) + 2)
             o.bytes.append(contentsOf: f.kind.rawValue.utf8)
             o.spaces(max(widths.kind - f.kind.rawValue.utf8.count, 0) + 2)

@@ -113,15 +113,22 @@ public struct LintReport: Sendable {
     public var failing: Int { findings.filter { $0.severity >= threshold }.count }
 
     /// Compiler-style text with source lines and carets, then a summary line.
+    ///
+    /// Messages and source lines are made displayable (no control characters from the files
+    /// reach the terminal), and each source line is prepared once for all the findings on it.
     public func text(style: TerminalStyle, quiet: Bool = false) -> String {
         var out = ""
+        var prepared: (key: String, window: DiagnosticFormatter.SourceWindow?)?
         for f in findings {
             if quiet && f.severity < threshold { continue }
             var tag = f.rule
             if let incident = f.incident { tag += ", " + incident }
+            let key = Self.lineKey(f.path, f.location.line)
+            if prepared?.key != key { prepared = (key, sourceLines[key].map { DiagnosticFormatter.SourceWindow($0) }) }
             out += DiagnosticFormatter.format(
-                path: f.path, location: f.location, severity: f.severity.rawValue, message: f.message + " " + style.dim("[\(tag)]"),
-                sourceLine: sourceLines[Self.lineKey(f.path, f.location.line)], style: style)
+                path: f.path, location: f.location, severity: f.severity.rawValue,
+                message: DiagnosticFormatter.displayable(f.message) + " " + style.dim("[\(DiagnosticFormatter.displayable(tag))]"),
+                source: prepared?.window, style: style)
             out += "\n"
         }
         for e in errors {

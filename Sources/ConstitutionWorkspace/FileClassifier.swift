@@ -61,10 +61,65 @@ public enum FileClassifier {
 
     /// ``kindBeforeParsing(_:head:)`` with the extension's class already known.
     static func kindBeforeParsing(_ file: WalkedFile, extension ext: ExtensionClass, head: ArraySlice<UInt8>) -> FileKind? {
+        kindBeforeParsing(file, extension: ext, head: head, hasNUL: hasNUL(head))
+    }
+
+    /// ``kindBeforeParsing(_:head:)`` with the extension's class and ``hasNUL(_:)`` known.
+    static func kindBeforeParsing(_ file: WalkedFile, extension ext: ExtensionClass, head: ArraySlice<UInt8>, hasNUL nul: Bool) -> FileKind? {
         if file.inTemplateFolder || ext == .template { return .template }
-        if hasNUL(head) { return .binary }
+        if nul { return .binary }
         if ext == .yaml { return nil }
         return isCloudConfig(head) ? nil : .text
+    }
+
+    /// A text encoding the tool does not read: UTF-16 or UTF-32, either byte order.
+    public enum WideEncoding: String, Sendable, Hashable {
+        case utf16LE = "UTF-16LE", utf16BE = "UTF-16BE", utf32LE = "UTF-32LE", utf32BE = "UTF-32BE"
+
+        /// What the file is and what to do: `UTF-16LE text: convert to UTF-8 (…)`.
+        public var message: String {
+            "\(rawValue) text: convert to UTF-8 (iconv -f \(rawValue) -t UTF-8); not checked"
+        }
+    }
+
+    /// The UTF-16 or UTF-32 encoding `head` (a file's first bytes) is in, or nil (UTF-8, other
+    /// text, binary data).
+    ///
+    /// A byte-order mark decides (`FF FE 00 00` UTF-32LE, `00 00 FE FF` UTF-32BE, `FF FE`
+    /// UTF-16LE, `FE FF` UTF-16BE); without one, text is recognised by where its NUL bytes are:
+    /// at least 90% of the first (up to 256) code units must look like ASCII characters in that
+    /// encoding (`a\0` for UTF-16LE, `\0\0\0a` for UTF-32BE, …). Files without a NUL byte in
+    /// `head` cost four byte comparisons.
+    public static func wideEncoding(_ head: ArraySlice<UInt8>) -> WideEncoding? {
+        wideEncoding(head, hasNUL: hasNUL(head))
+    }
+
+    /// ``wideEncoding(_:)`` with ``hasNUL(_:)`` known.
+    static func wideEncoding(_ head: ArraySlice<UInt8>, hasNUL nul: Bool) -> WideEncoding? {
+        let s = head.startIndex
+        if head.count >= 2 {
+            let (b0, b1) = (head[s], head[s + 1])
+            let four = head.count >= 4
+            if four, b0 == 0xFF, b1 == 0xFE, head[s + 2] == 0, head[s + 3] == 0 { return .utf32LE }
+            if four, b0 == 0, b1 == 0, head[s + 2] == 0xFE, head[s + 3] == 0xFF { return .utf32BE }
+            if b0 == 0xFF, b1 == 0xFE { return .utf16LE }
+            if b0 == 0xFE, b1 == 0xFF { return .utf16BE }
+        }
+        guard nul else { return nil }
+        let b = head.prefix(1024)
+        func share(width: Int, _ looksASCII: (ArraySlice<UInt8>) -> Bool) -> Bool {
+            let units = min(b.count / width, 256)
+            guard units >= 2 else { return false }
+            var hits = 0
+            for u in 0..<units where looksASCII(b[s + u * width..<s + (u + 1) * width]) { hits += 1 }
+            return hits * 10 >= units * 9
+        }
+        func at(_ s: ArraySlice<UInt8>, _ i: Int) -> UInt8 { s[s.startIndex + i] }
+        if share(width: 4, { at($0, 0) != 0 && at($0, 1) == 0 && at($0, 2) == 0 && at($0, 3) == 0 }) { return .utf32LE }
+        if share(width: 4, { at($0, 0) == 0 && at($0, 1) == 0 && at($0, 2) == 0 && at($0, 3) != 0 }) { return .utf32BE }
+        if share(width: 2, { at($0, 0) != 0 && at($0, 1) == 0 }) { return .utf16LE }
+        if share(width: 2, { at($0, 0) == 0 && at($0, 1) != 0 }) { return .utf16BE }
+        return nil
     }
 
     static func hasNUL(_ bytes: ArraySlice<UInt8>) -> Bool {

@@ -6,21 +6,103 @@ import Darwin
 import ConstitutionCore
 
 /// Reads files with POSIX calls into byte arrays: no Foundation, no copies.
+///
+/// Only regular files are ever read: a FIFO, socket or device (directly or through a symlink)
+/// is refused with a ``Failure`` before anything is read from it, so no input can block a read
+/// forever or feed it endless bytes. Files are opened with `O_NONBLOCK` (opening a FIFO then
+/// returns at once) and checked with `fstat` on the descriptor before the first read.
 public enum FileReader {
     /// Why a file could not be read.
     public struct Failure: Error, Sendable, Hashable {
+        /// What went wrong, classified.
+        public enum Reason: Sendable, Hashable {
+            /// The system refused (permissions, missing, a loop, an I/O error) or it is a folder.
+            case unreadable
+            /// A FIFO, socket or device: never read.
+            case notRegular
+            /// Larger than the size limit: skipped unread.
+            case tooLarge
+        }
+
         /// A human message, e.g. `cannot read: permission denied`.
         public var message: String
+        /// The classification.
+        public var reason: Reason
+
+        /// Creates a failure.
+        public init(message: String, reason: Reason = .unreadable) {
+            self.message = message
+            self.reason = reason
+        }
     }
 
-    /// Reads the whole file (or its first `limit` bytes).
+    /// The default largest file read for checking (`max_file_size`, `--max-file-size`): 16 MiB.
+    public static let defaultMaxFileSize = 16 << 20
+
+    /// Reads the whole file (or its first `limit` bytes). Never reads a non-regular file.
     public static func read(_ path: String, limit: Int = Int.max) -> Result<[UInt8], Failure> {
-        let fd = OpenFolder.current.open(path) ?? path.withCString { open($0, O_RDONLY | O_CLOEXEC) }
+        read(path, limit: limit, refuseOver: nil, typeKnown: false)
+    }
+
+    /// Reads the whole file when it holds at most `maxSize` bytes; a ``Failure/Reason/tooLarge``
+    /// failure otherwise, after reading at most `maxSize + 1` bytes (none when its size is known
+    /// up front). Never reads a non-regular file.
+    ///
+    /// `typeKnown`: the caller (the walk) has just seen that the path is a regular file, so it is
+    /// not examined before it is opened (the descriptor is still checked); otherwise it is, so
+    /// that not even `open` touches a device.
+    public static func read(_ path: String, maxSize: Int, typeKnown: Bool = false) -> Result<[UInt8], Failure> {
+        read(path, limit: maxSize, refuseOver: maxSize, typeKnown: typeKnown)
+    }
+
+    /// What a file type (`st_mode & S_IFMT`) is called in messages.
+    public static func typeName(_ mode: mode_t) -> String {
+        switch mode & S_IFMT {
+        case S_IFIFO: return "FIFO"
+        case S_IFSOCK: return "socket"
+        case S_IFCHR: return "character device"
+        case S_IFBLK: return "block device"
+        case S_IFDIR: return "folder"
+        case S_IFLNK: return "symbolic link"
+        case S_IFREG: return "regular file"
+        default: return "unknown file type"
+        }
+    }
+
+    /// The message for a file that is not a regular file: `not a regular file (FIFO)`.
+    public static func notRegularMessage(_ mode: mode_t) -> String {
+        "not a regular file (\(typeName(mode))): not read"
+    }
+
+    /// The message for a file over the limit: `file is 50.0 MiB, over the 16 MiB limit …`.
+    public static func tooLargeMessage(size: Int?, limit: Int) -> String {
+        let what = size.map { $0 < 1024 ? "file is \(ByteSize.describe($0))" : "file is \($0) bytes (\(ByteSize.describe($0)))" }
+            ?? "file is larger than \(ByteSize.describe(limit))"
+        return "\(what), over the \(ByteSize.describe(limit)) limit (max_file_size in .constitution.yaml, or --max-file-size): not checked"
+    }
+
+    private static func read(_ path: String, limit: Int, refuseOver: Int?, typeKnown: Bool) -> Result<[UInt8], Failure> {
+        if !typeKnown {
+            var st = stat()
+            if stat(path, &st) == 0 {
+                let type = st.st_mode & S_IFMT
+                if type != S_IFREG && type != S_IFDIR {
+                    return .failure(Failure(message: notRegularMessage(st.st_mode), reason: .notRegular))
+                }
+            }
+            // A failed stat is left to open, which reports the same errno.
+        }
+        let fd = OpenFolder.current.open(path) ?? path.withCString { open($0, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY) }
         guard fd >= 0 else { return .failure(Failure(message: FileWalker.errnoText(errno))) }
         defer { close(fd) }
         var st = stat()
         guard fstat(fd, &st) == 0 else { return .failure(Failure(message: FileWalker.errnoText(errno))) }
-        if st.st_mode & S_IFMT == S_IFDIR { return .failure(Failure(message: "cannot read: is a folder")) }
+        let type = st.st_mode & S_IFMT
+        if type == S_IFDIR { return .failure(Failure(message: "cannot read: is a folder")) }
+        if type != S_IFREG { return .failure(Failure(message: notRegularMessage(st.st_mode), reason: .notRegular)) }
+        if let refuseOver, Int(st.st_size) > refuseOver {
+            return .failure(Failure(message: tooLargeMessage(size: Int(st.st_size), limit: refuseOver), reason: .tooLarge))
+        }
         let expected = max(min(Int(st.st_size), limit), 0)
         var readError: Int32 = 0
         // Read straight into the array's storage: no zero-filling first.
@@ -39,13 +121,20 @@ public enum FileReader {
             initialized = total
         }
         guard readError == 0 else { return .failure(Failure(message: FileWalker.errnoText(readError))) }
-        // Files whose size stat does not know (procfs, pipes) are read until EOF.
+        // Regular files whose size stat does not know (procfs, sysfs) are read until EOF, or
+        // until one byte past the limit.
         if Int(st.st_size) == 0 && limit > 0 {
+            let cap = refuseOver.map { $0 + 1 } ?? limit
             var chunk = [UInt8](repeating: 0, count: 65536)
-            while bytes.count < limit {
-                let n = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress!, $0.count) }
+            while bytes.count < cap {
+                let wanted = min(chunk.count, cap - bytes.count)
+                let n = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress!, wanted) }
+                if n < 0 && errno == EINTR { continue }
                 if n <= 0 { break }
                 bytes.append(contentsOf: chunk[0..<n])
+            }
+            if let refuseOver, bytes.count > refuseOver {
+                return .failure(Failure(message: tooLargeMessage(size: nil, limit: refuseOver), reason: .tooLarge))
             }
         }
         return .success(bytes)
@@ -95,7 +184,7 @@ final class OpenFolder {
                 guard count > 0, strlen(full) > count + 1, name[count] == UInt8(ascii: "/"), memcmp(name, folder.baseAddress!, count) == 0,
                     strchr(full + count + 1, Int32(UInt8(ascii: "/"))) == nil
                 else { return nil }
-                return openat(fd, full + count + 1, O_RDONLY | O_CLOEXEC)
+                return openat(fd, full + count + 1, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY)
             }
         }
     }

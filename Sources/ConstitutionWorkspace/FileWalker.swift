@@ -32,9 +32,17 @@ public struct WalkedFile: Sendable, Hashable {
 
 /// Walks paths given on the command line into a sorted list of files.
 ///
-/// Skips `.git/`, honours `.constitutionignore` files (gitignore syntax) in every folder, follows
-/// symlinks but reports loops, and never throws: a folder it cannot read becomes a
-/// ``WalkedFile/walkError`` entry so it is reported with the other files.
+/// Skips `.git/`, honours `.constitutionignore` files (gitignore syntax) in every folder, and
+/// never throws: a folder it cannot read becomes a ``WalkedFile/walkError`` entry so it is
+/// reported with the other files.
+///
+/// Only regular files and folders are handed on to be read. A FIFO, socket or device (found by
+/// the folder entry's type, so never opened) is a ``WalkedFile/walkError``: "not a regular file
+/// (FIFO)". Symlinks are followed only while their target stays inside the tree being walked;
+/// one whose target resolves outside it (`-> /dev/zero`, `-> /etc/passwd`) is reported
+/// ("symlink leaves the tree: -> /dev/zero") and not followed, and a symlinked folder that
+/// contains itself is reported as a loop. A path named on the command line is read wherever it
+/// points, but only when it is a regular file.
 public struct FileWalker: Sendable {
     /// Folder names never entered.
     public static let skippedFolders: Set<String> = [".git", ".hg", ".svn"]
@@ -92,14 +100,21 @@ public struct FileWalker: Sendable {
             }
             if st.st_mode & S_IFMT == S_IFDIR {
                 let rootDisplay = display(cleaned, root: displayRoot)
+                let rootReal = WalkState.realPath(cleaned) ?? cleaned
                 withoutActuallyEscaping(sink) { escapable in
-                    var state = WalkState(rootDisplay: rootDisplay, sink: escapable)
+                    var state = WalkState(rootDisplay: rootDisplay, rootReal: rootReal, sink: escapable)
                     defer { state.buffer.deallocate() }
                     let fd = cleaned.withCString { open($0, O_RDONLY | O_DIRECTORY | O_CLOEXEC) }
                     state.walkDirectory(
                         opened: fd, openError: fd < 0 ? errno : 0, full: cleaned, relative: "", context: .init(),
-                        realDir: WalkState.realPath(cleaned) ?? cleaned, depth: 0)
+                        realDir: rootReal, depth: 0)
                 }
+            } else if st.st_mode & S_IFMT != S_IFREG {
+                // A FIFO, socket or device named on the command line: reported, never opened.
+                sink(
+                    WalkedFile(
+                        fullPath: cleaned, path: display(cleaned, root: displayRoot), inTemplateFolder: false, roleFolder: nil,
+                        walkError: FileReader.notRegularMessage(st.st_mode)))
             } else {
                 sink(
                     WalkedFile(
@@ -187,8 +202,12 @@ struct DirEntry {
     var length: Int32
     var isDirectory: Bool
     var isSymlink: Bool
-    /// Index into ``DirListing/errors`` when the entry could not be examined, else -1.
+    /// Index into ``DirListing/errors`` when the entry could not be examined or is not a regular
+    /// file or folder, else -1.
     var error: Int32
+    /// For a symlink whose target is neither a regular file nor a folder: the target's
+    /// `st_mode` (reported once the walk knows whether the target is inside the tree); else 0.
+    var specialTarget: UInt32 = 0
 }
 
 /// A folder's entries, sorted by name. The names live in one byte buffer (each followed by a
@@ -199,24 +218,57 @@ struct DirListing {
     var entries: [DirEntry] = []
     var errors: [String] = []
 
-    /// Adds an entry named by the `length` bytes at `name`, examined with `stat` when its type
-    /// is not known (a symlink, or a file system that does not say) in the folder open as `fd`.
+    /// Adds an entry named by the `length` bytes at `name`, of directory-entry type `type`, in
+    /// the folder open as `fd`. Regular files and folders cost nothing more; a FIFO, socket or
+    /// device is an error entry, known from its type alone (never opened or examined); a symlink
+    /// is examined with `stat` (its target), and an entry whose type the file system does not
+    /// say with `lstat` first.
     mutating func add(_ name: UnsafePointer<UInt8>, length: Int, type: UInt8, in fd: Int32) {
         var entry = DirEntry(
             start: Int32(names.count), length: Int32(length), isDirectory: type == UInt8(DT_DIR), isSymlink: type == UInt8(DT_LNK),
             error: -1)
         names.append(contentsOf: UnsafeBufferPointer(start: name, count: length))
         names.append(0)
-        if entry.isSymlink || type == UInt8(DT_UNKNOWN) {
+        switch type {
+        case UInt8(DT_REG), UInt8(DT_DIR):
+            break
+        case UInt8(DT_LNK):
+            examineTarget(&entry, in: fd)
+        case UInt8(DT_UNKNOWN):
             var st = stat()
-            if withName(entry, { fstatat(fd, $0, &st, 0) }) == 0 {
-                entry.isDirectory = st.st_mode & S_IFMT == S_IFDIR
-            } else {
-                entry.error = Int32(errors.count)
-                errors.append(FileWalker.errnoText(errno))
+            if withName(entry, { fstatat(fd, $0, &st, AT_SYMLINK_NOFOLLOW) }) != 0 {
+                fail(&entry, FileWalker.errnoText(errno))
+            } else if st.st_mode & S_IFMT == S_IFLNK {
+                entry.isSymlink = true
+                examineTarget(&entry, in: fd)
+            } else if st.st_mode & S_IFMT == S_IFDIR {
+                entry.isDirectory = true
+            } else if st.st_mode & S_IFMT != S_IFREG {
+                fail(&entry, FileReader.notRegularMessage(st.st_mode))
             }
+        default:
+            // DT_FIFO, DT_SOCK, DT_CHR, DT_BLK (DT_x << 12 is the matching S_IFx).
+            fail(&entry, FileReader.notRegularMessage(mode_t(type) << 12))
         }
         entries.append(entry)
+    }
+
+    /// Examines a symlink's target: a folder, a regular file, or something else (noted in
+    /// ``DirEntry/specialTarget``); an error entry when it cannot be followed.
+    private mutating func examineTarget(_ entry: inout DirEntry, in fd: Int32) {
+        var st = stat()
+        guard withName(entry, { fstatat(fd, $0, &st, 0) }) == 0 else {
+            fail(&entry, FileWalker.errnoText(errno))
+            return
+        }
+        let type = st.st_mode & S_IFMT
+        entry.isDirectory = type == S_IFDIR
+        if type != S_IFDIR && type != S_IFREG { entry.specialTarget = UInt32(st.st_mode) }
+    }
+
+    private mutating func fail(_ entry: inout DirEntry, _ message: String) {
+        entry.error = Int32(errors.count)
+        errors.append(message)
     }
 
     /// Calls `body` with `entry`'s name as a C string.
@@ -286,14 +338,25 @@ struct DirListing {
 
 struct WalkState {
     let rootDisplay: String
+    /// The canonical path of the folder being walked: symlinks are followed only inside it.
+    let rootReal: String
     let sink: (WalkedFile) -> Void
     /// Where folder entries are read, reused by every folder of the walk (the owner frees it).
     let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 32 * 1024, alignment: 8)
 
-    init(rootDisplay: String, sink: @escaping (WalkedFile) -> Void) {
+    init(rootDisplay: String, rootReal: String = "/", sink: @escaping (WalkedFile) -> Void) {
         self.rootDisplay = rootDisplay
+        self.rootReal = rootReal
         self.sink = sink
     }
+
+    /// Whether the canonical path `target` is the walked folder or inside it.
+    func isInsideTree(_ target: String) -> Bool {
+        rootReal == "/" || target == rootReal || target.hasPrefix(rootReal + "/")
+    }
+
+    /// The report for a symlink whose target leaves the tree.
+    static func leavesTree(_ target: String) -> String { "symlink leaves the tree: -> \(target)" }
 
     func displayPath(_ relative: String) -> String {
         if rootDisplay == "." || rootDisplay.isEmpty { return relative }
@@ -428,12 +491,16 @@ struct WalkState {
                 if isRole { child.roleFolder = listing.name(entry) }
                 let childReal: String
                 if entry.isSymlink {
-                    guard let target = Self.realPath(childFull) else { continue }
+                    guard let target = Self.realPath(childFull) else {
+                        report(childFull, childRelative, FileWalker.errnoText(errno))
+                        continue
+                    }
                     if target == realDir || realDir.hasPrefix(target + "/") || target == "/" {
-                        sink(
-                            WalkedFile(
-                                fullPath: childFull, path: displayPath(childRelative), inTemplateFolder: false, roleFolder: nil,
-                                walkError: "cannot read: symlink loop (this folder contains itself)"))
+                        report(childFull, childRelative, "cannot read: symlink loop (this folder contains itself)")
+                        continue
+                    }
+                    if !isInsideTree(target) {
+                        report(childFull, childRelative, Self.leavesTree(target))
                         continue
                     }
                     childReal = target
@@ -448,12 +515,32 @@ struct WalkState {
                 folder.enter(fd, path: full)
             } else {
                 if listing.nameIs(entry, FileWalker.ignoreFile) { continue }
+                if entry.isSymlink {
+                    // Followed only to a regular file inside the tree.
+                    guard let target = Self.realPath(childFull) else {
+                        report(childFull, childRelative, FileWalker.errnoText(errno))
+                        continue
+                    }
+                    if !isInsideTree(target) {
+                        report(childFull, childRelative, Self.leavesTree(target))
+                        continue
+                    }
+                    if entry.specialTarget != 0 {
+                        report(childFull, childRelative, FileReader.notRegularMessage(mode_t(entry.specialTarget)))
+                        continue
+                    }
+                }
                 sink(
                     WalkedFile(
                         fullPath: childFull, path: displayPath(childRelative), inTemplateFolder: context.inTemplateFolder,
                         roleFolder: context.roleFolder, walkError: nil))
             }
         }
+    }
+
+    /// Hands on `full` (shown as `relative`) as a file that could not be walked, with `message`.
+    func report(_ full: String, _ relative: String, _ message: String) {
+        sink(WalkedFile(fullPath: full, path: displayPath(relative), inTemplateFolder: false, roleFolder: nil, walkError: message))
     }
 
     func readSmallFile(_ path: String) -> String? {

@@ -42,7 +42,7 @@ public struct LoadedFile: Sendable {
         if let k = resolvedKind, !k.isYAML {
             return LoadedFile(walked: walked, kind: k, yaml: nil, bytes: bytes, error: nil, warnings: [])
         }
-        let yaml = YAMLParser.parse(path: path, source: bytes)
+        let yaml = YAMLParser.parse(path: path, source: bytes, maxDepth: LoadLimits.standard.maxDepth)
         let finalKind = resolvedKind ?? FileClassifier.kind(of: walked, yaml: yaml)
         let error = yaml.error.map { Diagnostic(path: path, location: $0.location, severity: .error, message: $0.message) }
         return LoadedFile(walked: walked, kind: finalKind, yaml: yaml, bytes: bytes, error: error, warnings: yaml.diagnostics)
@@ -66,6 +66,24 @@ public struct LoadedFile: Sendable {
     }
 }
 
+/// The bounds every file is read and parsed within, so that no file can exhaust a run.
+public struct LoadLimits: Sendable, Hashable {
+    /// The largest file read, in bytes (`max_file_size`, `--max-file-size`); bigger files are
+    /// reported ("file is … bytes, over the 16 MiB limit") and not read.
+    public var maxFileSize: Int
+    /// The deepest nesting of collections a YAML document may have (``YAMLParser/defaultMaxDepth``).
+    public var maxDepth: Int
+
+    /// Creates limits.
+    public init(maxFileSize: Int = FileReader.defaultMaxFileSize, maxDepth: Int = YAMLParser.defaultMaxDepth) {
+        self.maxFileSize = maxFileSize
+        self.maxDepth = maxDepth
+    }
+
+    /// The defaults: 16 MiB, 256 levels.
+    public static let standard = LoadLimits()
+}
+
 /// Reads, classifies and parses files, in parallel, handing each result on as soon as it is in
 /// order: memory stays flat however many files there are.
 public struct Workspace: Sendable {
@@ -84,20 +102,34 @@ public struct Workspace: Sendable {
     }
 
     /// Loads a file only when its bytes contain one of `needles` (nil: always); nil otherwise.
-    public static func load(_ file: WalkedFile, onlyIfContains needles: [[UInt8]]?) -> LoadedFile? {
-        guard let needles else { return load(file) }
+    /// A file that cannot be read, or is over the size limit, is nil too: it only feeds the
+    /// cross-document index, and the run does not report it.
+    public static func load(_ file: WalkedFile, onlyIfContains needles: [[UInt8]]?, limits: LoadLimits = .standard) -> LoadedFile? {
+        guard let needles else { return load(file, limits: limits) }
         guard !needles.isEmpty, file.walkError == nil, !file.inTemplateFolder else { return nil }
-        guard case .success(let bytes) = FileReader.read(file.fullPath) else { return nil }
+        guard case .success(let bytes) = FileReader.read(file.fullPath, maxSize: limits.maxFileSize, typeKnown: true) else {
+            return nil
+        }
         let hit = bytes.withUnsafeBufferPointer { buffer in needles.contains { ByteSearch.contains(buffer, $0) } }
-        return hit ? load(file, bytes: bytes) : nil
+        return hit ? load(file, bytes: bytes, limits: limits) : nil
     }
 
-    /// Loads one file.
+    /// Loads one file within the standard limits.
     public static func load(_ file: WalkedFile) -> LoadedFile {
-        load(file, bytes: nil)
+        load(file, bytes: nil, limits: .standard)
     }
 
-    static func load(_ file: WalkedFile, bytes preread: [UInt8]?) -> LoadedFile {
+    /// Loads one file within `limits`.
+    public static func load(_ file: WalkedFile, limits: LoadLimits) -> LoadedFile {
+        load(file, bytes: nil, limits: limits)
+    }
+
+    /// Loads one file: reads it (unless `preread`), refuses text in a UTF-16 or UTF-32
+    /// encoding, classifies it, and parses the YAML kinds.
+    ///
+    /// The walk hands on only regular files (anything else carries a walk error), so the read
+    /// does not examine the path before opening it; the reader still checks the descriptor.
+    static func load(_ file: WalkedFile, bytes preread: [UInt8]?, limits: LoadLimits) -> LoadedFile {
         func failed(_ message: String) -> LoadedFile {
             LoadedFile(
                 walked: file, kind: .text, yaml: nil, bytes: [],
@@ -112,17 +144,21 @@ public struct Workspace: Sendable {
         if let preread {
             bytes = preread
         } else {
-            switch FileReader.read(file.fullPath) {
+            switch FileReader.read(file.fullPath, maxSize: limits.maxFileSize, typeKnown: true) {
             case .success(let b): bytes = b
             case .failure(let f): return failed(f.message)
             }
         }
         let head = bytes.prefix(8192)
-        if let kind = FileClassifier.kindBeforeParsing(file, extension: ext, head: head) {
+        let nul = FileClassifier.hasNUL(head)
+        if let encoding = FileClassifier.wideEncoding(head, hasNUL: nul) {
+            return failed(encoding.message)
+        }
+        if let kind = FileClassifier.kindBeforeParsing(file, extension: ext, head: head, hasNUL: nul) {
             return LoadedFile(
                 walked: file, kind: kind, yaml: nil, bytes: kind == .binary ? [] : bytes, error: nil, warnings: [])
         }
-        let yaml = YAMLParser.parse(path: file.path, source: bytes)
+        let yaml = YAMLParser.parse(path: file.path, source: bytes, maxDepth: limits.maxDepth)
         let kind = FileClassifier.kind(of: file, yaml: yaml)
         var error: Diagnostic?
         if let e = yaml.error {
@@ -134,6 +170,11 @@ public struct Workspace: Sendable {
     /// Loads every file and maps it through `visit`, in parallel; results keep the input order.
     public func map<T: Sendable>(_ files: [WalkedFile], _ visit: @Sendable (LoadedFile) -> T) -> [T] {
         Parallel.map(count: files.count, workers: workers) { i in visit(Self.load(files[i])) }
+    }
+
+    /// ``map(_:_:)`` within `limits`.
+    public func map<T: Sendable>(_ files: [WalkedFile], limits: LoadLimits, _ visit: @Sendable (LoadedFile) -> T) -> [T] {
+        Parallel.map(count: files.count, workers: workers) { i in visit(Self.load(files[i], limits: limits)) }
     }
 
     /// The result of ``walkAndMap(_:displayRoot:_:)``.
@@ -150,11 +191,11 @@ public struct Workspace: Sendable {
     /// (duplicates dropped). For small inputs (a pre-commit run's files); a whole tree goes
     /// through ``walk(_:displayRoot:visit:emit:)``, which keeps nothing.
     public func walkAndMap<T: Sendable>(
-        _ inputs: [String], displayRoot: String?, _ visit: @Sendable (LoadedFile) -> T
+        _ inputs: [String], displayRoot: String?, limits: LoadLimits = .standard, _ visit: @Sendable (LoadedFile) -> T
     ) -> Mapped<T> {
         var paths: [String] = []
         var results: [T] = []
-        let missing = walk(inputs, displayRoot: displayRoot, visit: { visit(Self.load($0)) }) { path, result in
+        let missing = walk(inputs, displayRoot: displayRoot, visit: { visit(Self.load($0, limits: limits)) }) { path, result in
             paths.append(path)
             results.append(result)
         }

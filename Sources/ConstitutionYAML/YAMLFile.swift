@@ -18,6 +18,30 @@ struct RawNode: Sendable {
     @usableFromInline var b: UInt32
 }
 
+/// A key written twice in one mapping. YAML forbids it, and readers disagree on which value
+/// wins (libyaml-based tools, PyYAML and Go's yaml.v3 differ), so the tree keeps both entries
+/// and the duplicate is reported.
+public struct YAMLDuplicateKey: Sendable, Hashable {
+    /// The key's text.
+    public var key: String
+    /// The repeated key (the later one).
+    public var location: SourceLocation
+    /// The earlier key it repeats.
+    public var first: SourceLocation
+
+    /// Creates a duplicate-key record.
+    public init(key: String, location: SourceLocation, first: SourceLocation) {
+        self.key = key
+        self.location = location
+        self.first = first
+    }
+
+    /// `duplicate key 'reclaimPolicy' (also at 4:1): readers disagree on which value wins`.
+    public var message: String {
+        "duplicate key '\(key)' (also at \(first.line):\(first.column)): readers disagree on which value wins"
+    }
+}
+
 /// One document of a stream: its root node and where it starts and ends.
 public struct YAMLDocumentInfo: Sendable, Hashable {
     /// The root node's id, or `nil` for a document whose root could not be built.
@@ -47,13 +71,15 @@ public final class YAMLFile: Sendable {
     public let documentInfos: [YAMLDocumentInfo]
     /// Located warnings such as duplicate keys.
     public let diagnostics: [Diagnostic]
+    /// Every key that repeats an earlier key of the same mapping, in the order found.
+    public let duplicateKeys: [YAMLDuplicateKey]
     /// The error that stopped parsing, if any. Documents before it are kept.
     public let error: YAMLParseError?
 
     init(
         path: String, source: [UInt8], nodes: [RawNode], children: [Int32], scalarBytes: [UInt8],
         tags: [String], documentInfos: [YAMLDocumentInfo], diagnostics: [Diagnostic],
-        error: YAMLParseError?
+        duplicateKeys: [YAMLDuplicateKey] = [], error: YAMLParseError?
     ) {
         self.path = path
         self.source = source
@@ -63,6 +89,7 @@ public final class YAMLFile: Sendable {
         self.tags = tags
         self.documentInfos = documentInfos
         self.diagnostics = diagnostics
+        self.duplicateKeys = duplicateKeys
         self.error = error
     }
 

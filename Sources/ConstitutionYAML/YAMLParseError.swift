@@ -8,6 +8,8 @@ public struct YAMLParseError: Error, Sendable, Hashable {
         case syntax
         /// Aliases expanded past the budget (an alias bomb).
         case aliasBudget
+        /// Collections nested deeper than the limit (``YAMLParser/defaultMaxDepth``).
+        case tooDeep
         /// The file could not be read (permissions, symlink loop, missing, a directory).
         case io
     }

@@ -14,14 +14,21 @@ public enum YAMLParser {
     /// Past it the file is an alias bomb and parsing stops with a located error.
     public static let defaultAliasBudget = 1_000_000
 
+    /// The deepest nesting of collections (sequences and mappings, block or flow) a document
+    /// may have. The collection that would open level 257 stops parsing with a located error,
+    /// as soon as libyaml reports it: libyaml's flow scanner costs time in proportion to the
+    /// depth for every token, so unbounded nesting (100,000 `[` in 200 KB) would take seconds,
+    /// and every consumer of the tree walks it recursively.
+    public static let defaultMaxDepth = 256
+
     /// Parses `source` (the file's bytes) as a YAML stream.
     ///
-    /// Never throws: a syntax error, an alias bomb or invalid UTF-8 becomes ``YAMLFile/error``
-    /// and the documents completed before it are kept.
+    /// Never throws: a syntax error, an alias bomb, nesting deeper than `maxDepth` or invalid
+    /// UTF-8 becomes ``YAMLFile/error`` and the documents completed before it are kept.
     public static func parse(
-        path: String, source: [UInt8], aliasBudget: Int = defaultAliasBudget
+        path: String, source: [UInt8], aliasBudget: Int = defaultAliasBudget, maxDepth: Int = defaultMaxDepth
     ) -> YAMLFile {
-        var builder = TreeBuilder(path: path, source: source, aliasBudget: aliasBudget)
+        var builder = TreeBuilder(path: path, source: source, aliasBudget: aliasBudget, maxDepth: maxDepth)
         source.withUnsafeBufferPointer { buffer in
             builder.run(buffer)
         }
@@ -292,6 +299,8 @@ struct TreeBuilder: ~Copyable {
     var path: String
     var source: [UInt8]
     let aliasBudget: Int
+    /// The deepest nesting allowed (``YAMLParser/defaultMaxDepth``).
+    let maxDepth: Int
 
     var nodes: ArenaBuffer<RawNode>
     var children: ArenaBuffer<Int32>
@@ -300,6 +309,7 @@ struct TreeBuilder: ~Copyable {
     var tagIndex: [String: UInt16] = [:]
     var documents: [YAMLDocumentInfo] = []
     var diagnostics: [Diagnostic] = []
+    var duplicateKeys: [YAMLDuplicateKey] = []
     var error: YAMLParseError?
 
     var stack: ArenaBuffer<OpenCollection>
@@ -320,10 +330,11 @@ struct TreeBuilder: ~Copyable {
     var documentExplicit = false
     var offsets = ByteOffsetMap.empty
 
-    init(path: String, source: [UInt8], aliasBudget: Int) {
+    init(path: String, source: [UInt8], aliasBudget: Int, maxDepth: Int) {
         self.path = path
         self.source = source
         self.aliasBudget = aliasBudget
+        self.maxDepth = maxDepth
         // Sized so that growing is rare: over the sample corpus, files have at most one node per
         // ten bytes and fewer scalar bytes than source bytes (a plain mapping is mostly scalars).
         let recycler = BuilderRecycler.current
@@ -385,7 +396,7 @@ struct TreeBuilder: ~Copyable {
             path: Self.take(&path, ""), source: Self.take(&source, []), nodes: nodes.array(),
             children: children.array(), scalarBytes: scalarBytes.array(), tags: Self.take(&tags, []),
             documentInfos: Self.take(&documents, []), diagnostics: Self.take(&diagnostics, []),
-            error: Self.take(&error, nil))
+            duplicateKeys: Self.take(&duplicateKeys, []), error: Self.take(&error, nil))
         recycler.keep(nodes.detach(), .nodes)
         recycler.keep(children.detach(), .children)
         recycler.keep(scalarBytes.detach(), .scalarBytes)
@@ -405,9 +416,20 @@ struct TreeBuilder: ~Copyable {
     // MARK: Events
 
     private func mark(_ m: yaml_mark_t, _ buffer: UnsafeBufferPointer<UInt8>) -> SourceLocation {
-        SourceLocation(
-            line: m.line + 1, column: m.column + 1,
-            offset: offsets.offset(ofCharacter: m.index, in: buffer))
+        let offset = offsets.offset(ofCharacter: m.index, in: buffer)
+        if offset == buffer.count && m.column == 0 { return endOfStream(m, buffer) }
+        return SourceLocation(line: m.line + 1, column: m.column + 1, offset: offset)
+    }
+
+    /// The location of a mark at the end of the stream. libyaml ends a last line that has no
+    /// line break itself, so its marks there say "the line after the last, column 1": that line
+    /// does not exist. The location is taken from the bytes instead (the end of the last line).
+    @inline(never)  // rare: only marks at the very end of a file
+    private func endOfStream(_ m: yaml_mark_t, _ buffer: UnsafeBufferPointer<UInt8>) -> SourceLocation {
+        if let last = buffer.last, last != 0x0A && last != 0x0D {
+            return SourceText.location(ofByte: buffer.count, in: source)
+        }
+        return SourceLocation(line: m.line + 1, column: m.column + 1, offset: buffer.count)
     }
 
     /// Handles one event (read in place, not copied). Returns false to stop parsing.
@@ -448,6 +470,12 @@ struct TreeBuilder: ~Copyable {
             if let anchor = s.anchor { anchors[String(cString: anchor)] = (id, 1) }
             attach(id)
         case YAML_SEQUENCE_START_EVENT, YAML_MAPPING_START_EVENT:
+            if stack.count >= maxDepth {
+                error = YAMLParseError(
+                    reason: .tooDeep, location: mark(e.pointee.start_mark, buffer),
+                    message: "collections nest deeper than \(maxDepth) levels; parsing stopped")
+                return false
+            }
             let isMap = e.pointee.type == YAML_MAPPING_START_EVENT
             let tagName = isMap ? e.pointee.data.mapping_start.tag : e.pointee.data.sequence_start.tag
             let anchor = isMap ? e.pointee.data.mapping_start.anchor : e.pointee.data.sequence_start.anchor
@@ -509,11 +537,16 @@ struct TreeBuilder: ~Copyable {
         a: UInt32, b: UInt32
     ) -> Int32 {
         let id = Int32(nodes.count)
+        var line = m.line + 1, column = m.column + 1
+        let offset = offsets.offset(ofCharacter: m.index, in: buffer)
+        if offset == buffer.count && m.column == 0 {
+            let end = endOfStream(m, buffer)
+            (line, column) = (end.line, end.column)
+        }
         nodes.append(
             RawNode(
-                kind: kind, style: style, tag: tag, line: UInt32(truncatingIfNeeded: m.line + 1),
-                column: UInt32(truncatingIfNeeded: m.column + 1),
-                offset: UInt32(truncatingIfNeeded: offsets.offset(ofCharacter: m.index, in: buffer)),
+                kind: kind, style: style, tag: tag, line: UInt32(truncatingIfNeeded: line),
+                column: UInt32(truncatingIfNeeded: column), offset: UInt32(truncatingIfNeeded: offset),
                 a: a, b: b))
         return id
     }
@@ -633,14 +666,13 @@ struct TreeBuilder: ~Copyable {
         let previousID = children[start + 2 * previous]
         let key = keys[pair]
         let text = String(decoding: UnsafeBufferPointer(start: scalarBytes.base + key.start, count: key.length), as: UTF8.self)
-        let n = nodes[Int(keyID)]
-        diagnostics.append(
-            Diagnostic(
-                path: path,
-                location: SourceLocation(line: Int(n.line), column: Int(n.column), offset: Int(n.offset)),
-                severity: .warning,
-                message: "duplicate key '\(text)' (first at line \(nodes[Int(previousID)].line)); the last one wins"
-            ))
+        func location(_ id: Int32) -> SourceLocation {
+            let n = nodes[Int(id)]
+            return SourceLocation(line: Int(n.line), column: Int(n.column), offset: Int(n.offset))
+        }
+        let duplicate = YAMLDuplicateKey(key: text, location: location(keyID), first: location(previousID))
+        duplicateKeys.append(duplicate)
+        diagnostics.append(Diagnostic(path: path, location: duplicate.location, severity: .warning, message: duplicate.message))
     }
 
     private mutating func internTag(_ tag: UnsafeMutablePointer<yaml_char_t>) -> UInt16 {

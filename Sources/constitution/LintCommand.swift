@@ -43,7 +43,12 @@ struct LintCommand: ParsableCommand {
 
             Exit codes: 0 clean; 1 findings at or above the threshold; 2 usage error; \
             3 constitution error (bad incident, rule, config or waivers.yaml; stale rules); \
-            4 a file could not be parsed (all others are still checked); 5 no files matched.
+            4 a file could not be read or parsed (all others are still checked); 5 no files matched.
+
+            Limits: a file over --max-file-size (default 16MiB, or max_file_size in \
+            .constitution.yaml), YAML nested deeper than 256 levels, a FIFO, socket or device, \
+            a symlink leaving the tree, and UTF-16 or UTF-32 text are each reported where they \
+            are (exit 4) and not checked; every other file still is.
             """
     )
 
@@ -74,6 +79,8 @@ struct LintCommand: ParsableCommand {
     @Flag(name: .long, help: "Print only findings at or above the threshold, and the summary.")
     var quiet = false
 
+    @OptionGroup var size: FileSizeOptions
+
     @OptionGroup var global: GlobalOptions
 
     func run() throws {
@@ -87,7 +94,8 @@ struct LintCommand: ParsableCommand {
         }
         let options = Linter.Options(
             inputs: inputs, root: root, constitution: constitution, threshold: severityThreshold,
-            workers: global.jobs ?? Workspace.defaultWorkers, config: config, inlineWaivers: noInlineWaivers ? false : nil)
+            workers: global.jobs ?? Workspace.defaultWorkers, config: config, inlineWaivers: noInlineWaivers ? false : nil,
+            maxFileSize: size.maxFileSize)
         let outcome: Linter.Outcome
         switch Result(catching: { () throws(LintFailure) in try Linter.run(options) }) {
         case .success(let value): outcome = value

@@ -79,11 +79,9 @@ struct ExampleLabTests {
 
 @Suite("lint over the shared corpus (real binary)")
 struct CorpusLintTests {
-    @Test func corpusLintNeverCrashesAndEveryFindingIsInsideItsFile() throws {
-        guard let corpus = TestSupport.corpus else {
-            print("skipped: ../shared/corpus is absent")
-            return
-        }
+    @Test(.enabled(if: TestSupport.corpus != nil, "no corpus at ../shared/corpus (set CONSTITUTION_CORPUS)"))
+    func corpusLintNeverCrashesAndEveryFindingIsInsideItsFile() throws {
+        let corpus = try #require(TestSupport.corpus)
         let result = TestSupport.run(TestSupport.binary, ["lint", corpus, "--format", "json", "--constitution", TestSupport.packageRoot])
         #expect(result.status == 4, "\(result.stderr)")
         #expect(result.stdout.contains("\"path\": \"bridgecrewio__checkov/tests/kubernetes/parser/examples/yaml/helm.yaml\",\n      \"line\": 1,\n      \"column\": 3"))

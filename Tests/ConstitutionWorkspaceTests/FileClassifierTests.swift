@@ -172,11 +172,9 @@ struct FileWalkerTests {
 
 @Suite("Corpus")
 struct CorpusTests {
-    @Test func everyCorpusFileIsListedAndParsesOrHasALocatedError() throws {
-        guard let corpus = TestSupport.corpus else {
-            print("skipped: ../shared/corpus is absent")
-            return
-        }
+    @Test(.enabled(if: TestSupport.corpus != nil, "no corpus at ../shared/corpus (set CONSTITUTION_CORPUS)"))
+    func everyCorpusFileIsListedAndParsesOrHasALocatedError() throws {
+        let corpus = try #require(TestSupport.corpus)
         let walked = FileWalker().walk([corpus], displayRoot: corpus).files
         struct Row: Sendable {
             var path: String

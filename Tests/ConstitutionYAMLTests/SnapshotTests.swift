@@ -70,11 +70,9 @@ struct SnapshotTests {
         }
     }
 
-    @Test func theCorpusRoundTrips() throws {
-        guard let corpus = TestSupport.corpus else {
-            print("skipped: no corpus at ../shared/corpus")
-            return
-        }
+    @Test(.enabled(if: TestSupport.corpus != nil, "no corpus at ../shared/corpus (set CONSTITUTION_CORPUS)"))
+    func theCorpusRoundTrips() throws {
+        let corpus = try #require(TestSupport.corpus)
         let listing = TestSupport.run("/usr/bin/find", [corpus, "-name", "*.yaml", "-size", "-64k"]).stdout
         var checked = 0
         for path in listing.split(separator: "\n").prefix(400) {

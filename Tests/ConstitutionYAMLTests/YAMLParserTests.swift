@@ -162,8 +162,18 @@ struct ErrorTests {
         #expect(f.diagnostics.count == 1)
         #expect(f.diagnostics[0].location.line == 3)
         #expect(f.diagnostics[0].location.column == 1)
-        #expect(f.diagnostics[0].message == "duplicate key 'a' (first at line 1); the last one wins")
+        #expect(f.diagnostics[0].message == "duplicate key 'a' (also at 1:1): readers disagree on which value wins")
         #expect(f.documents[0]["a"]?.scalar == "3")
+        #expect(f.duplicateKeys == [YAMLDuplicateKey(key: "a", location: .init(line: 3, column: 1, offset: 10), first: .init(line: 1, column: 1, offset: 0))])
+    }
+
+    @Test func duplicateKeysInNestedAndFlowMappingsNameBothPlaces() {
+        let f = parse("spec:\n  reclaimPolicy: Delete\n  x: {a: 1, b: 2, a: 3}\n  reclaimPolicy: Retain\n")
+        #expect(f.duplicateKeys.map(\.message) == [
+            "duplicate key 'a' (also at 3:7): readers disagree on which value wins",
+            "duplicate key 'reclaimPolicy' (also at 2:3): readers disagree on which value wins",
+        ])
+        #expect(f.duplicateKeys.map(\.location.description) == ["3:19", "4:3"])
     }
 
     @Test func duplicateKeysInBigMappings() {
@@ -224,10 +234,11 @@ struct AliasTests {
 
 @Suite("Stress")
 struct StressTests {
-    @Test func tenThousandDeepNesting() {
+    /// Under an explicit higher limit the builder still handles deep trees.
+    @Test func tenThousandDeepNestingUnderARaisedLimit() {
         let depth = 10_000
         let text = String(repeating: "[", count: depth) + String(repeating: "]", count: depth) + "\n"
-        let f = parse(text)
+        let f = YAMLParser.parse(path: "t.yaml", source: Array(text.utf8), maxDepth: 20_000)
         #expect(f.error == nil)
         #expect(f.nodeCount == depth)
         var node = f.documents[0]
@@ -239,12 +250,64 @@ struct StressTests {
         #expect(levels == depth)
     }
 
-    @Test func tenThousandDeepBlockMappings() {
+    @Test func twoThousandDeepBlockMappingsUnderARaisedLimit() {
         var text = ""
         for i in 0..<2_000 { text += String(repeating: " ", count: i) + "k:\n" }
-        let f = parse(text)
+        let f = YAMLParser.parse(path: "t.yaml", source: Array(text.utf8), maxDepth: 4_000)
         #expect(f.error == nil)
         // 2,000 mappings, 2,000 keys and the last key's null value.
         #expect(f.nodeCount == 4_001)
+    }
+}
+
+@Suite("Depth limit")
+struct DepthLimitTests {
+    /// 100,000 levels of `[` (200 KB): libyaml's flow scanner is quadratic in the depth (23 s
+    /// before the limit); the collection opening level 257 stops the parse, located at its `[`.
+    @Test func deepFlowNestingStopsAtTheLimitWhereItIs() throws {
+        let depth = 100_000
+        let text = "key:\n  - " + String(repeating: "[", count: depth) + String(repeating: "]", count: depth) + "\n"
+        let f = parse(text)
+        let e = try #require(f.error)
+        #expect(e.reason == .tooDeep)
+        #expect(e.message == "collections nest deeper than 256 levels; parsing stopped")
+        // The mapping and the block sequence are levels 1 and 2: the 255th `[` opens level 257.
+        #expect(e.location.line == 2)
+        #expect(e.location.column == 5 + 254)
+        #expect(e.location.offset == 9 + 254)
+    }
+
+    @Test func deepFlowMappingsAndCompactBlockSequencesToo() throws {
+        let maps = parse(String(repeating: "{a: ", count: 50_000) + "b" + String(repeating: "}", count: 50_000) + "\n")
+        #expect(maps.error?.reason == .tooDeep)
+        #expect(maps.error?.location.column == 256 * 4 + 1)
+        let blocks = parse(String(repeating: "- ", count: 50_000) + "x\n")
+        #expect(blocks.error?.reason == .tooDeep)
+        #expect(blocks.error?.location.column == 256 * 2 + 1)
+    }
+
+    @Test func deepIndentedBlockMappings() throws {
+        var text = ""
+        for i in 0..<300 { text += String(repeating: " ", count: i) + "k:\n" }
+        let f = parse(text)
+        let e = try #require(f.error)
+        #expect(e.reason == .tooDeep)
+        // Mapping n (1-based) starts at line n, column n: the 257th is too deep.
+        #expect(e.location.line == 257)
+        #expect(e.location.column == 257)
+    }
+
+    @Test func exactlyTheLimitParses() {
+        let text = String(repeating: "[", count: 256) + String(repeating: "]", count: 256) + "\n"
+        #expect(parse(text).error == nil)
+        let over = String(repeating: "[", count: 257) + String(repeating: "]", count: 257) + "\n"
+        #expect(parse(over).error?.location.column == 257)
+    }
+
+    /// Documents before the too-deep one are kept, like after any other error.
+    @Test func earlierDocumentsAreKept() {
+        let f = parse("a: 1\n---\n" + String(repeating: "[", count: 1_000) + "\n")
+        #expect(f.documents.count == 1)
+        #expect(f.error?.location.line == 3)
     }
 }
