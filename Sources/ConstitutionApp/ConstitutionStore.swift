@@ -12,25 +12,90 @@ public enum ConstitutionStore {
     public struct Location: Sendable {
         /// The folder holding `incidents/` and `rules/`.
         public var directory: String
-        /// `explicit`, `repository` (found above the linted path) or `starter` (shipped with the tool).
+        /// `explicit` (`--constitution`), `configured` (named by a `.constitution.yaml`),
+        /// `repository` (found at or above the linted path) or `starter` (shipped with the tool).
         public var origin: String
+        /// Folders passed over on the way because they only share the name (`--verbose` says
+        /// why), e.g. a Prometheus `rules/` folder.
+        public var passedOver: [String] = []
+
+        /// Whether it was chosen on purpose (explicitly, or named by configuration), so that
+        /// having no rules is what the user asked for.
+        public var onPurpose: Bool { origin == "explicit" || origin == "configured" }
     }
 
-    /// The constitution for linting `root`: `explicit` when given; else the nearest folder at or
-    /// above `root` (stopping at a `.git` boundary) with `incidents/` or `rules/`; else the starter
+    /// The constitution for linting `root`: `explicit` when given; else, from `root` up to the
+    /// repository's top (a `.git`), the first folder that either has a `.constitution.yaml`
+    /// naming a constitution (`constitution: path`) or really holds one: an `incidents/` or
+    /// `rules/` folder with at least one `.yaml` file that has our top-level `schema:` and
+    /// `id:` keys. Folders that merely share the name (Markdown postmortems in `incidents/`, a
+    /// Prometheus `rules/`, an empty folder) are passed over and noted. Else the starter
     /// constitution shipped with the tool.
     public static func locate(explicit: String?, root: String) -> Location? {
         if let explicit { return Location(directory: explicit, origin: "explicit") }
         var dir = absolute(root)
         if !isDirectory(dir) { dir = parent(dir) }
+        var passedOver: [String] = []
         while true {
-            if isDirectory(dir + "/rules") || isDirectory(dir + "/incidents") {
-                return Location(directory: dir, origin: "repository")
+            if let named = configuredConstitution(in: dir) {
+                return Location(directory: named, origin: "configured", passedOver: passedOver)
             }
+            var found = false
+            for sub in ["incidents", "rules"] where isDirectory(dir + "/" + sub) {
+                if holdsConstitutionFiles(dir + "/" + sub) {
+                    found = true
+                } else {
+                    passedOver.append(
+                        "\(dir)/\(sub)/ is not a constitution: no .yaml file in it has the top-level `schema:` and `id:` keys of an incident or a rule")
+                }
+            }
+            if found { return Location(directory: dir, origin: "repository", passedOver: passedOver) }
             if exists(dir + "/.git") || dir == "/" { break }
             dir = parent(dir)
         }
-        return starter().map { Location(directory: $0, origin: "starter") }
+        return starter().map { Location(directory: $0, origin: "starter", passedOver: passedOver) }
+    }
+
+    /// The folder a `.constitution.yaml` in `dir` names with `constitution: PATH` (relative to
+    /// `dir`), when it does.
+    static func configuredConstitution(in dir: String) -> String? {
+        let path = dir + "/.constitution.yaml"
+        guard case .success(let bytes) = FileReader.read(path, limit: 1 << 20) else { return nil }
+        for line in bytes.split(separator: 0x0A) {
+            guard line.starts(with: Array("constitution:".utf8)) else { continue }
+            var value = line.dropFirst("constitution:".utf8.count)
+            if let hash = value.firstIndex(of: UInt8(ascii: "#")) { value = value[..<hash] }
+            var text = String(decoding: value, as: UTF8.self)
+            while text.first == " " || text.first == "\t" { text.removeFirst() }
+            while text.last == " " || text.last == "\t" || text.last == "\r" { text.removeLast() }
+            if text.count >= 2, (text.first == "\"" && text.last == "\"") || (text.first == "'" && text.last == "'") {
+                text = String(text.dropFirst().dropLast())
+            }
+            guard !text.isEmpty else { return nil }
+            return FileWalker.normalize(text.hasPrefix("/") ? text : dir + "/" + text)
+        }
+        return nil
+    }
+
+    /// Whether `folder` has a `.yaml`/`.yml` file with the top-level `schema:` and `id:` keys
+    /// every incident and rule file has (read from the first 64 KiB of at most 256 files).
+    static func holdsConstitutionFiles(_ folder: String) -> Bool {
+        let walk = FileWalker().walk([folder], displayRoot: folder)
+        var checked = 0
+        for f in walk.files where !f.path.contains("/") {
+            let ext = PathText.fileExtension(f.path)
+            guard ext == "yaml" || ext == "yml" else { continue }
+            checked += 1
+            if checked > 256 { return false }
+            guard case .success(let bytes) = FileReader.read(f.fullPath, limit: 64 << 10) else { continue }
+            var schema = false, id = false
+            for line in bytes.split(separator: 0x0A, omittingEmptySubsequences: true) {
+                if line.starts(with: Array("schema:".utf8)) { schema = true }
+                if line.starts(with: Array("id:".utf8)) { id = true }
+                if schema && id { return true }
+            }
+        }
+        return false
     }
 
     /// The running binary's path (`/proc/self/exe`), nil where the system does not say.
@@ -64,7 +129,10 @@ public enum ConstitutionStore {
     /// files are read from a snapshot of their parsed trees (keyed by the same bytes and by this
     /// binary) instead of being parsed again; a fresh one leaves both behind. A cache that cannot
     /// be read or written only costs the time it would have saved.
-    public static func read(_ directory: String, trustCache: Bool = false) -> Constitution {
+    ///
+    /// With `keepVerified` (and `trustCache`), a constitution that loads without errors and fresh
+    /// is also kept as the repository's last verified copy (``verifiedCopy(_:)``), for `guard`.
+    public static func read(_ directory: String, trustCache: Bool = false, keepVerified: Bool = false) -> Constitution {
         let incidents = yamlFiles(directory, "incidents"), rules = yamlFiles(directory, "rules")
         guard trustCache, let cache = cacheFolder() else {
             return Constitution.load(incidents: incidents, rules: rules)
@@ -80,14 +148,62 @@ public enum ConstitutionStore {
                 parsed = Dictionary(uniqueKeysWithValues: zip(files.map(\.path), trees))
                 writeSnapshot(snapshot, trees)
             }
+            if keepVerified { keepVerifiedCopy(directory, files: files, key: key) }
             return Constitution.load(incidents: incidents, rules: rules, knownFresh: true, preparsed: parsed ?? [:])
         }
         let constitution = Constitution.load(incidents: incidents, rules: rules)
         if constitution.stale.isEmpty && !constitution.hasErrors {
             AtomicFile.makeDirectories(cache)
             _ = AtomicFile.write(stamp, "fresh\n")
+            if keepVerified { keepVerifiedCopy(directory, files: files, key: key) }
         }
         return constitution
+    }
+
+    // MARK: The last verified constitution of a repository
+
+    /// Where the last constitution verified in `directory` is kept.
+    static func verifiedCopyPath(_ directory: String) -> String? {
+        cacheFolder().map { $0 + "/verified-" + FastHash.hex128(Array(absolute(directory).utf8)) }
+    }
+
+    /// Keeps a copy of the constitution files of `directory` (whose content key is `key`) that
+    /// just loaded without errors and fresh, so `guard` can enforce them while a later edit
+    /// breaks the folder. Written only when they changed since the last copy.
+    static func keepVerifiedCopy(_ directory: String, files: [SourceFile], key: String) {
+        guard let path = verifiedCopyPath(directory) else { return }
+        let header = Array("constitution-verified-1 \(key)\n".utf8)
+        if case .success(let existing) = FileReader.read(path, limit: header.count), existing == header { return }
+        var bytes = header
+        for f in files {
+            bytes += Array("\(f.path)\n\(f.bytes.count)\n".utf8) + f.bytes
+        }
+        AtomicFile.makeDirectories(parent(path))
+        _ = AtomicFile.write(path, bytes, durable: false)
+    }
+
+    /// The last verified copy of the constitution in `directory`, loaded, when there is one.
+    public static func verifiedCopy(_ directory: String) -> Constitution? {
+        guard let path = verifiedCopyPath(directory), case .success(let bytes) = FileReader.read(path) else { return nil }
+        var lines = bytes.split(separator: 0x0A, maxSplits: 1, omittingEmptySubsequences: false)
+        guard lines.count == 2, lines[0].starts(with: Array("constitution-verified-1 ".utf8)) else { return nil }
+        var rest = lines.removeLast()
+        var incidents: [SourceFile] = [], rules: [SourceFile] = []
+        while !rest.isEmpty {
+            guard let nl = rest.firstIndex(of: 0x0A) else { return nil }
+            let name = String(decoding: rest[rest.startIndex..<nl], as: UTF8.self)
+            rest = rest[(nl + 1)...]
+            guard let nl2 = rest.firstIndex(of: 0x0A), let count = Int(String(decoding: rest[rest.startIndex..<nl2], as: UTF8.self)),
+                count >= 0, rest.distance(from: nl2, to: rest.endIndex) > count
+            else { return nil }
+            let start = rest.index(after: nl2)
+            let end = rest.index(start, offsetBy: count)
+            let file = SourceFile(path: name, bytes: Array(rest[start..<end]))
+            if name.hasPrefix("incidents/") { incidents.append(file) } else { rules.append(file) }
+            rest = rest[end...]
+        }
+        let constitution = Constitution.load(incidents: incidents, rules: rules)
+        return constitution.hasErrors || !constitution.stale.isEmpty ? nil : constitution
     }
 
     /// The cache folder: `$XDG_CACHE_HOME/constitution`, else `~/.cache/constitution`; nil

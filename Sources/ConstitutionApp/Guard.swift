@@ -12,12 +12,66 @@ public enum Guard {
         case allow
         /// Denied, with the reason Claude is shown.
         case deny(String)
+        /// Left to the user to approve (Claude Code asks), with the reason shown.
+        case ask(String)
+        /// Allowed, and the user and Claude are told why nothing was checked (no rules, or no
+        /// constitution that loads).
+        case notice(String)
         /// The input could not be understood (a non-blocking error: the agent is not wedged).
         case malformed(String)
     }
 
-    /// Decides on one hook input (`stdin`), with the process's working folder `cwd`.
-    public static func decide(input: String, cwd: String, constitution explicit: String?) -> Decision {
+    /// What the guard enforces for a repository, and what it must say about it.
+    public struct Enforcement: Sendable {
+        /// The rules enforced.
+        public var rules: [Rule]
+        /// The constitution's folder (paths of checked files are shown relative to it).
+        public var directory: String
+        /// Said with every decision when nothing is enforced.
+        public var notice: String?
+        /// Said on stderr (a constitution that does not load, and the copy enforced instead).
+        public var warnings: [String] = []
+    }
+
+    /// The rules to enforce for `root`. A constitution that cannot be loaded (a schema error,
+    /// stale compiled rules) is replaced by the last copy of it that loaded, with a warning; with
+    /// no such copy, or no rules at all, nothing is enforced and ``Enforcement/notice`` says so.
+    public static func enforcement(explicit: String?, root: String) -> Enforcement {
+        guard let location = ConstitutionStore.locate(explicit: explicit, root: root) else {
+            return Enforcement(
+                rules: [], directory: root,
+                notice: "constitution guard: no constitution found at or above \(root), and the starter constitution is not installed: nothing is enforced")
+        }
+        let directory = location.directory
+        let constitution = ConstitutionStore.read(directory, trustCache: true, keepVerified: true)
+        if !constitution.hasErrors && constitution.stale.isEmpty {
+            guard constitution.rules.isEmpty else { return Enforcement(rules: constitution.rules, directory: directory) }
+            let why = location.onPurpose ? "it was made empty on purpose" : "add incidents with constraints, or rules"
+            return Enforcement(
+                rules: [], directory: directory,
+                notice: "constitution guard: the constitution at \(directory) has no rules (\(why)): nothing is enforced")
+        }
+        let problem: String
+        if let error = constitution.diagnostics.first(where: { $0.severity == .error }) {
+            problem = "\(directory)/\(error.path):\(error.location.line):\(error.location.column): \(error.message)"
+        } else {
+            problem = "its compiled rules are stale (\(constitution.stale.joined(separator: ", "))); run `constitution compile`"
+        }
+        if let copy = ConstitutionStore.verifiedCopy(directory) {
+            return Enforcement(
+                rules: copy.rules, directory: directory,
+                warnings: [
+                    "constitution guard: warning: the constitution at \(directory) cannot be loaded (\(problem)); enforcing the last copy of it that loaded (\(copy.rules.count) rules)"
+                ])
+        }
+        return Enforcement(
+            rules: [], directory: directory,
+            notice: "constitution guard: the constitution at \(directory) cannot be loaded (\(problem)), and no earlier copy of it was verified: nothing is enforced until it loads (run `constitution lint` to see why)")
+    }
+
+    /// Decides on one hook input (`stdin`), with the process's working folder `cwd`; `warn`
+    /// receives what must be said on stderr.
+    public static func decide(input: String, cwd: String, constitution explicit: String?, warn: (String) -> Void = { _ in }) -> Decision {
         let json: JSONValue
         do {
             json = try JSONParser.parse(input)
@@ -31,17 +85,22 @@ public enum Guard {
         switch tool {
         case "Bash":
             guard let command = toolInput["command"]?.stringValue else { return .malformed("Bash tool_input has no command") }
-            guard let (constitution, _) = try? Linter.loadConstitution(explicit: explicit, root: root) else {
-                return .malformed("the constitution could not be loaded (run `constitution lint` to see why); nothing is enforced")
+            let enforced = enforcement(explicit: explicit, root: root)
+            enforced.warnings.forEach(warn)
+            if let notice = enforced.notice { return .notice(notice) }
+            let decision = checkCommand(command, rules: enforced.rules)
+            if decision == .allow, let protected = AgentPatterns.writtenFiles(command).lazy.compactMap(protectedFile).first {
+                return .ask(protected)
             }
-            return checkCommand(command, rules: constitution.rules)
+            return decision
         case "Write", "Edit", "MultiEdit":
             guard let filePath = toolInput["file_path"]?.stringValue else { return .malformed("\(tool) tool_input has no file_path") }
+            if let protected = protectedFile(filePath) { return .ask(protected) }
             guard let text = resultingText(tool: tool, input: toolInput, path: filePath) else { return .allow }
-            guard let (constitution, directory) = try? Linter.loadConstitution(explicit: explicit, root: root) else {
-                return .malformed("the constitution could not be loaded (run `constitution lint` to see why); nothing is enforced")
-            }
-            return checkFile(path: displayPath(filePath, root: root, constitutionDir: directory), text: text, rules: constitution.rules)
+            let enforced = enforcement(explicit: explicit, root: root)
+            enforced.warnings.forEach(warn)
+            if let notice = enforced.notice { return .notice(notice) }
+            return checkFile(path: displayPath(filePath, root: root, constitutionDir: enforced.directory), text: text, rules: enforced.rules)
         default:
             return .allow
         }
@@ -117,6 +176,46 @@ public enum Guard {
             return String(absolute.dropFirst(base.count + 1))
         }
         return absolute
+    }
+
+    /// Files that decide what is enforced: changing them needs the user's approval, so an agent
+    /// cannot switch a rule off by writing one (`*` into `.constitutionignore`, `off` into
+    /// `.constitution.yaml`, a waiver, its own hook out of `.claude/settings.json`). The reason
+    /// shown when `path` is one, else nil.
+    public static func protectedFile(_ path: String) -> String? {
+        let name = path.split(separator: "/").last.map(String.init) ?? path
+        let what: String
+        switch name {
+        case ".constitutionignore": what = "it hides files from `constitution lint`"
+        case ".constitution.yaml": what = "it configures which rules `constitution` enforces, and how"
+        case "waivers.yaml": what = "it waives findings of `constitution` rules"
+        case "settings.json" where path.contains(".claude/"), "settings.local.json" where path.contains(".claude/"):
+            what = "it holds the agent's deny list and the `constitution guard` hook"
+        default: return nil
+        }
+        return "constitution: writing \(name) needs your approval: \(what)."
+    }
+
+    /// Claude Code's JSON for an ask decision (the user approves or refuses).
+    public static func askJSON(_ reason: String) -> String {
+        JSONValue.object([
+            (
+                "hookSpecificOutput",
+                .object([
+                    ("hookEventName", .string("PreToolUse")), ("permissionDecision", .string("ask")),
+                    ("permissionDecisionReason", .string(reason)),
+                ])
+            )
+        ]).serialized() + "\n"
+    }
+
+    /// Claude Code's JSON for a notice: shown to the user (`systemMessage`) and to Claude
+    /// (`additionalContext`), with no permission decision (so the usual permission rules apply).
+    public static func noticeJSON(_ notice: String) -> String {
+        JSONValue.object([
+            ("systemMessage", .string(notice)),
+            ("hookSpecificOutput", .object([("hookEventName", .string("PreToolUse")), ("additionalContext", .string(notice))])),
+        ]).serialized() + "\n"
     }
 
     /// Claude Code's JSON for a deny decision.

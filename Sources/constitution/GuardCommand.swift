@@ -12,19 +12,37 @@ struct GuardCommand: ParsableCommand {
         abstract: "A Claude Code PreToolUse hook: stop the agent before it breaks a rule.",
         discussion: """
             Reads Claude Code's PreToolUse hook JSON on stdin (tool_name, tool_input, cwd).
-            - Bash: the command is split into simple commands (&&, ;, |, newlines), with sudo, \
-            env prefixes and sh -c '…' unwrapped; one matching a rule's agent: pattern is denied.
+            - Bash: the command is read as a shell reads it (lists, pipes, compound commands, \
+            redirections, $( ) and backticks, the binary by any path, wrappers such as sudo, env, \
+            xargs, find -exec, timeout, watch, su -c, ssh, and text fed to a shell: sh -c, eval, \
+            here-documents, echo … | sh). A command that matches a rule's agent: pattern is \
+            denied, options between the pattern's words included (kubectl -n x apply). What \
+            cannot be known without running it (a command word from a variable set elsewhere, \
+            $(…) as the command word, an interpreter's inline program that mentions the \
+            command, shells nested deeper than 16) is denied as "cannot be verified" when the \
+            rest of it matches a pattern.
             - Write / Edit / MultiEdit: the file as it would be after the change is linted with \
             every error-severity rule that needs only that file; a finding denies the call and \
             lists file:line:column and the rule. (Cross-document rules run in `lint` and CI.)
+            - Files that decide what is enforced (.constitutionignore, .constitution.yaml, \
+            waivers.yaml, .claude/settings.json): a Write or Edit of one, or a Bash redirection \
+            into one, is left to you to approve (permissionDecision: ask). Every other file the \
+            agent writes is checked, also where .constitutionignore hides it from `lint`.
             - Anything else is allowed.
 
             A denial is printed as Claude Code's hookSpecificOutput JSON \
             (permissionDecision: deny, with the rule, its incident and its guidance as the \
             reason) and exits 0; --exit-code prints the reason on stderr and exits 2 instead. \
-            Input that is not a PreToolUse JSON, or a constitution that cannot be loaded, prints \
-            an error on stderr and exits 1, which Claude Code treats as a non-blocking error: a \
-            broken hook never wedges the agent.
+            Input that is not a PreToolUse JSON prints an error on stderr and exits 1, which \
+            Claude Code treats as a non-blocking error: a broken hook never wedges the agent.
+
+            Which constitution: the same as `lint` (see `constitution lint --help`). When it \
+            cannot be loaded (a schema error, stale compiled rules), the guard enforces the last \
+            copy of it that loaded (kept in ~/.cache/constitution) and says so on stderr: an \
+            edit that breaks an incident file must not switch the guard off. With no such copy, \
+            or a constitution without rules, every answer carries a notice (systemMessage and \
+            additionalContext) that nothing is enforced, and the call goes ahead under Claude \
+            Code's own permission rules.
 
             The guard never fails open on its own failure. Each payload is checked in a child \
             process; if that check crashes (a runtime trap, a stack overflow, an abort, being \
@@ -75,8 +93,14 @@ struct GuardCommand: ParsableCommand {
     func evaluate(_ input: [UInt8]) -> Int32 {
         if let testFault { GuardSupervisor.force(testFault) }
         let here = ConstitutionStore.currentDirectory() ?? "."
-        switch Guard.decide(input: String(decoding: input, as: UTF8.self), cwd: here, constitution: constitution) {
+        switch Guard.decide(input: String(decoding: input, as: UTF8.self), cwd: here, constitution: constitution, warn: { printError($0) }) {
         case .allow:
+            return 0
+        case .notice(let notice):
+            print(Guard.noticeJSON(notice), terminator: "")
+            return 0
+        case .ask(let reason):
+            print(Guard.askJSON(reason), terminator: "")
             return 0
         case .deny(let reason):
             if exitCode {

@@ -133,3 +133,33 @@ struct GuardShellTests {
         #expect(deep.contains("shells nested deeper than 16 levels"))
     }
 }
+
+/// Files that decide what is enforced need the user's approval to change (issue 12 §2).
+@Suite("constitution guard asks before the enforcement's own files change (real binary)")
+struct GuardProtectedFilesTests {
+    let bin = TestSupport.binary
+    let starter = TestSupport.packageRoot
+
+    func run(_ tool: String, _ input: String, cache: String) -> TestSupport.ProcessResult {
+        let payload = #"{"hook_event_name":"PreToolUse","cwd":"/tmp","tool_name":"\#(tool)","tool_input":\#(input)}"#
+        return TestSupport.run(bin, ["guard", "--constitution", starter], stdin: payload, environment: ["XDG_CACHE_HOME": cache])
+    }
+
+    @Test func writesAndRedirectionsIntoThemAsk() {
+        let cache = TestSupport.makeTemporaryDirectory()
+        defer { TestSupport.remove(cache) }
+        for path in ["/lab/.constitutionignore", "/lab/k8s/.constitutionignore", "/lab/.constitution.yaml", "/lab/waivers.yaml", "/lab/.claude/settings.json", "/lab/.claude/settings.local.json"] {
+            let result = run("Write", #"{"file_path":"\#(path)","content":"*\n"}"#, cache: cache)
+            #expect(result.stdout.contains("\"permissionDecision\":\"ask\""), "\(path): \(result.stdout)")
+            #expect(result.stdout.contains("needs your approval"))
+        }
+        for command in ["echo '*' > .constitutionignore", "echo 'image-cpu-baseline: off' >> .constitution.yaml", "cat x &> waivers.yaml"] {
+            #expect(run("Bash", #"{"command":"\#(command)"}"#, cache: cache).stdout.contains("\"permissionDecision\":\"ask\""), "\(command)")
+        }
+        // Reading them, or writing other files, asks nothing.
+        #expect(run("Bash", #"{"command":"cat .constitutionignore > copy.txt"}"#, cache: cache).stdout.isEmpty)
+        #expect(run("Write", #"{"file_path":"/lab/notes/settings.json","content":"{}"}"#, cache: cache).stdout.isEmpty)
+        // A forbidden command is still denied, not merely asked about.
+        #expect(run("Bash", #"{"command":"kubectl apply -f x > .constitutionignore"}"#, cache: cache).stdout.contains("\"deny\""))
+    }
+}

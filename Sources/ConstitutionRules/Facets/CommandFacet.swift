@@ -60,7 +60,7 @@ enum CommandFacet {
             while k < lines.count, lines[k].group == group {
                 reader.read(line: lines[k].text, depth: 0, via: [])
                 let runs = reader.runs
-                for index in first..<runs.count {
+                for index in first..<runs.count where !runs[index].words.isEmpty {
                     items.append(item(runs[index], in: runs, source: lines[k].source, module: lines[k].module))
                 }
                 first = runs.count

@@ -59,6 +59,11 @@ public enum AgentPatterns {
         return unverifiable
     }
 
+    /// The files `command`'s output redirections write, as written (`> .constitutionignore`).
+    public static func writtenFiles(_ command: String) -> [String] {
+        ShellReader.read(MappedText.file(Array(command.utf8))).flatMap { $0.writes.map(\.string) }
+    }
+
     /// The command as the denial shows it (cut to a readable length).
     static func display(_ run: ShellRun) -> String {
         let text = run.text.string

@@ -15,6 +15,8 @@ struct ShellRun: Sendable {
     var inlineCode: MappedText?
     /// Why what runs here cannot be read (shells nested past ``ShellReader/maxDepth``).
     var unverifiable: String?
+    /// The files its output redirections write (`> f`, `>> f`, `&> f`, `<> f`).
+    var writes: [MappedText] = []
 
     /// The command word's last path component (`/usr/bin/kubectl` → `kubectl`); empty when
     /// the command word is only known at run time.
@@ -162,6 +164,7 @@ struct ShellReader {
     private mutating func simple(_ tokens: [ShellToken], in line: MappedText, depth: Int, via: [String], pipedFrom: Int?) -> Int? {
         var words: [Word] = []
         var hereString: Word?
+        var writes: [MappedText] = []
         var k = 0
         while k < tokens.count {
             let token = tokens[k]
@@ -170,6 +173,9 @@ struct ShellReader {
                     let target = tokens[k + 1]
                     substitutions(of: target, in: line, depth: depth, via: via)
                     if token.text == Array("<<<".utf8) { hereString = word(target, in: line) }
+                    if token.text.contains(UInt8(ascii: ">")) && !token.text.contains(UInt8(ascii: "&")) || token.text.first == UInt8(ascii: "&") {
+                        writes.append(target.mapped(in: line))
+                    }
                     k += 2
                 } else {
                     k += 1
@@ -180,7 +186,16 @@ struct ShellReader {
             words.append(word(token, in: line))
             k += 1
         }
-        return command(words[...], depth: depth, via: via, pipedFrom: pipedFrom, hereString: hereString)
+        let index = command(words[...], depth: depth, via: via, pipedFrom: pipedFrom, hereString: hereString)
+        if !writes.isEmpty {
+            if let index {
+                runs[index].writes = writes
+            } else {
+                // A bare redirection (`> file`) still writes its file.
+                runs.append(ShellRun(words: [], unknown: [], pipedFrom: nil, via: via, inlineCode: nil, unverifiable: nil, writes: writes))
+            }
+        }
+        return index
     }
 
     private func word(_ token: ShellToken, in line: MappedText) -> Word {
