@@ -8,6 +8,8 @@ import ConstitutionYAML
 ///
 /// ```yaml
 /// schema: 1
+/// constitution: policy                   # the constitution's folder, relative to this file
+///                                        # (read by ConstitutionStore.locate; may be empty)
 /// include: ["k8s/**", "ansible/**"]      # lint only these paths (default: everything)
 /// exclude: ["vendor/**"]                 # never lint these
 /// severity:                              # per-rule overrides; `off` disables a rule

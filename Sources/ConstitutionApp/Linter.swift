@@ -56,13 +56,28 @@ public enum Linter {
         public var config: LintConfig
         /// Where incident records are linked from (config, else the linted root as file://).
         public var helpURIBase: String
+        /// Where the constitution was found, and what was passed over on the way.
+        public var location: ConstitutionStore.Location
+        /// How many rules were enforced (after `severity: off`).
+        public var enforcedRules: Int
     }
 
     /// Loads the constitution for `root`, refusing errors and stale generated rules.
     public static func loadConstitution(explicit: String?, root: String) throws(ConstitutionProblem) -> (Constitution, String) {
+        let location = try locateConstitution(explicit: explicit, root: root)
+        return (try loadConstitution(at: location), location.directory)
+    }
+
+    /// Where the constitution for `root` is (``ConstitutionStore/locate(explicit:root:)``).
+    public static func locateConstitution(explicit: String?, root: String) throws(ConstitutionProblem) -> ConstitutionStore.Location {
         guard let location = ConstitutionStore.locate(explicit: explicit, root: root) else {
-            throw ConstitutionProblem(diagnostics: [], messages: ["no constitution found: no incidents/ or rules/ at or above \(root), and the starter constitution is not installed (set CONSTITUTION_HOME)"])
+            throw ConstitutionProblem(diagnostics: [], messages: ["no constitution found: no incidents/ or rules/ with incident or rule files at or above \(root), and the starter constitution is not installed (set CONSTITUTION_HOME)"])
         }
+        return location
+    }
+
+    /// Loads the constitution at `location`, refusing errors and stale generated rules.
+    public static func loadConstitution(at location: ConstitutionStore.Location) throws(ConstitutionProblem) -> Constitution {
         let constitution = ConstitutionStore.read(location.directory, trustCache: true)
         if constitution.hasErrors {
             throw ConstitutionProblem(diagnostics: constitution.diagnostics.map { ConstitutionStore.located($0, in: location.directory) }, messages: [])
@@ -72,9 +87,8 @@ public enum Linter {
                 diagnostics: [],
                 messages: constitution.stale.map { "\(location.directory)/\($0)" } + ["the compiled rules are stale: run `constitution compile` in \(location.directory)"])
         }
-        return (constitution, location.directory)
+        return constitution
     }
-
 
     /// The pseudo-rule duplicate mapping keys are reported under (severity error; `.constitution.yaml`
     /// `severity:`, inline and central waivers and the threshold apply as to any rule).
@@ -120,12 +134,15 @@ public enum Linter {
         if !missing.isEmpty { throw .input(.missingPaths(missing)) }
         let namesFiles = options.inputs.contains { !ConstitutionStore.isDirectory($0) }
         let root = options.root ?? (options.inputs.count == 1 && !namesFiles ? options.inputs[0] : ".")
+        let location: ConstitutionStore.Location
         let constitution: Constitution
         let directory: String
         let config: LintConfig
         var bound: [BoundRule]
         do {
-            (constitution, directory) = try loadConstitution(explicit: options.constitution, root: root)
+            location = try locateConstitution(explicit: options.constitution, root: root)
+            constitution = try loadConstitution(at: location)
+            directory = location.directory
             config = try LintConfig.load(explicit: options.config, folders: unique([root, directory]))
             let enabled = constitution.rules.filter { config.severity[$0.id].map { $0 != nil } ?? true }
             bound = try bind(enabled, overrides: config.params)
@@ -282,7 +299,7 @@ public enum Linter {
             report: report, subjects: subjects, constitution: constitution,
             constitutionWarnings: constitution.diagnostics.map { ConstitutionStore.located($0, in: directory) } + waiverDiagnostics, status: status,
             constitutionDirectory: directory, config: config,
-            helpURIBase: config.helpURIBase ?? fileURI(ConstitutionStore.absolute(root)) + "/")
+            helpURIBase: config.helpURIBase ?? fileURI(ConstitutionStore.absolute(root)) + "/", location: location, enforcedRules: bound.count)
     }
 
     /// `file://` + the absolute path, percent-encoding what URIs do not allow.

@@ -81,6 +81,9 @@ struct LintCommand: ParsableCommand {
 
     @OptionGroup var size: FileSizeOptions
 
+    @Flag(name: .long, help: "Say which constitution is used, and which look-alike folders were passed over and why.")
+    var verbose = false
+
     @OptionGroup var global: GlobalOptions
 
     func run() throws {
@@ -103,6 +106,16 @@ struct LintCommand: ParsableCommand {
         case .failure(.input(let error)):
             printError("constitution: error: \(error)")
             throw ExitCode(ExitStatus.usage.rawValue)
+        }
+        if verbose {
+            for note in outcome.location.passedOver { printError("constitution: note: \(note)") }
+            printError("constitution: note: using the constitution at \(outcome.location.directory) (\(outcome.location.origin)), \(outcome.enforcedRules) rules enforced")
+        }
+        if outcome.enforcedRules == 0 {
+            let why = outcome.constitution.rules.isEmpty
+                ? "the constitution at \(outcome.location.directory) has no rules" + (outcome.location.onPurpose ? " (chosen on purpose)" : "")
+                : "every rule is turned off by `severity:` in \(outcome.config.path ?? ".constitution.yaml")"
+            printError("constitution: warning: no rules are enforced: \(why)")
         }
         var plan = pairs
         if plan.isEmpty { plan = outcome.config.formats.map { OutputPlan.Item(format: $0.format, output: $0.output) } }
