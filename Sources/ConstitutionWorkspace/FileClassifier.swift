@@ -32,6 +32,8 @@ public enum FileClassifier {
         case yaml
         /// One of ``templateExtensions``.
         case template
+        /// `.json`: JSON is YAML, and `kubectl` and GitOps controllers apply JSON manifests.
+        case json
         /// Anything else, or no extension.
         case other
     }
@@ -44,6 +46,7 @@ public enum FileClassifier {
             guard let range = PathText.extensionRange(bytes) else { return .other }
             let ext = bytes[range]
             if PathText.equalsLowercased(ext, "yaml") || PathText.equalsLowercased(ext, "yml") { return .yaml }
+            if PathText.equalsLowercased(ext, "json") { return .json }
             if PathText.equalsLowercased(ext, "j2") || PathText.equalsLowercased(ext, "jinja")
                 || PathText.equalsLowercased(ext, "jinja2") || PathText.equalsLowercased(ext, "tpl")
                 || PathText.equalsLowercased(ext, "gotmpl")
@@ -69,7 +72,16 @@ public enum FileClassifier {
         if file.inTemplateFolder || ext == .template { return .template }
         if nul { return .binary }
         if ext == .yaml { return nil }
+        // A `.json` file is parsed (as the YAML it is) when it looks like a Kubernetes manifest,
+        // so a manifest written as JSON is checked like one written as YAML.
+        if ext == .json { return looksLikeJSONManifest(head) ? nil : .text }
         return isCloudConfig(head) ? nil : .text
+    }
+
+    /// Whether a `.json` file's first bytes have the `"apiVersion"` and `"kind"` keys.
+    static func looksLikeJSONManifest(_ head: ArraySlice<UInt8>) -> Bool {
+        let bytes = Array(head)
+        return ByteSearch.contains(bytes, Array("\"apiVersion\"".utf8)) && ByteSearch.contains(bytes, Array("\"kind\"".utf8))
     }
 
     /// A text encoding the tool does not read: UTF-16 or UTF-32, either byte order.

@@ -163,3 +163,31 @@ struct GuardProtectedFilesTests {
         #expect(run("Bash", #"{"command":"kubectl apply -f x > .constitutionignore"}"#, cache: cache).stdout.contains("\"deny\""))
     }
 }
+
+/// A manifest written as JSON is checked like one written as YAML, by `lint` and by `guard`.
+@Suite("JSON manifests (real binary)")
+struct JSONManifestTests {
+    let bin = TestSupport.binary
+    let starter = TestSupport.packageRoot
+
+    static let storageClass = #"{"apiVersion": "storage.k8s.io/v1", "kind": "StorageClass", "metadata": {"name": "nfs"}, "provisioner": "cluster.local/nfs-subdir-external-provisioner", "reclaimPolicy": "Delete"}"#
+
+    @Test func lintAndGuardCheckThem() {
+        let root = TestSupport.makeTemporaryDirectory()
+        defer { TestSupport.remove(root) }
+        TestSupport.write(["k8s/sc.json": Self.storageClass + "\n", "package.json": "{\"name\": \"x\"}\n", "k8s/broken.json": "{\"apiVersion\": \"v1\", \"kind\": \"Pod\",\n"], under: root)
+        let files = TestSupport.run(bin, ["files", root])
+        #expect(files.stdout.contains("k8s/sc.json"))
+        #expect(files.stdout.contains("kubernetes"))
+        #expect(files.stdout.contains("package.json"))
+        let lint = TestSupport.run(bin, ["lint", root, "--constitution", starter])
+        #expect(lint.stdout.contains("k8s/sc.json:1:"), "\(lint.stdout)")
+        #expect(lint.stdout.contains("nfs-storageclass-retain"))
+        #expect(lint.stdout.contains("k8s/broken.json:2:1: error:"), "a broken JSON manifest is a located parse error: \(lint.stdout)")
+        #expect(lint.status == 4)
+        let payload = #"{"hook_event_name":"PreToolUse","cwd":"\#(root)","tool_name":"Write","tool_input":{"file_path":"\#(root)/k8s/new.json","content":"\#(Self.storageClass.replacingAll("\"", with: "\\\""))"}}"#
+        let denied = TestSupport.run(bin, ["guard", "--constitution", starter], stdin: payload, environment: ["XDG_CACHE_HOME": root + "/.cache"])
+        #expect(denied.stdout.contains("\"permissionDecision\":\"deny\""), "\(denied.stdout)\(denied.stderr)")
+        #expect(denied.stdout.contains("nfs-storageclass-retain"))
+    }
+}
