@@ -120,6 +120,45 @@ struct MappedText: Sendable {
             offset: anchor.location.offset + (end - anchor.offset))
     }
 
+    /// Finds the locations of offsets asked in increasing order by scanning on from the last
+    /// one (``location(at:)`` scans from the start of the offset's piece every time). An offset
+    /// before the last one is answered by ``location(at:)``.
+    struct Locator {
+        let text: MappedText
+        private var anchor = 0
+        private var offset: Int
+        private var current: SourceLocation
+
+        init(_ text: MappedText) {
+            self.text = text
+            offset = text.anchors[0].offset
+            current = text.anchors[0].location
+        }
+
+        /// The same as `text.location(at: target)`.
+        mutating func location(at target: Int) -> SourceLocation {
+            guard text.exact else { return text.anchors[0].location }
+            if target < offset { return text.location(at: target) }
+            var a = anchor
+            while a + 1 < text.anchors.count, text.anchors[a + 1].offset <= target { a += 1 }
+            if a != anchor {
+                anchor = a
+                offset = text.anchors[a].offset
+                current = text.anchors[a].location
+            }
+            let end = min(max(target, offset), text.bytes.count)
+            var columns = 0
+            var i = offset
+            while i < end {
+                if text.bytes[i] & 0xC0 != 0x80 { columns += 1 }
+                i += 1
+            }
+            current = SourceLocation(line: current.line, column: current.column + columns, offset: current.offset + (end - offset))
+            offset = end
+            return current
+        }
+    }
+
     /// The index of the last anchor at or before `offset`.
     private func anchorIndex(at offset: Int) -> Int {
         var low = 0

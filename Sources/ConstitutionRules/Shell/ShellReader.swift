@@ -165,6 +165,7 @@ struct ShellReader {
         var words: [Word] = []
         var hereString: Word?
         var writes: [MappedText] = []
+        var locator = MappedText.Locator(line)
         var k = 0
         while k < tokens.count {
             let token = tokens[k]
@@ -172,7 +173,7 @@ struct ShellReader {
                 if k + 1 < tokens.count, tokens[k + 1].kind == .word {
                     let target = tokens[k + 1]
                     substitutions(of: target, in: line, depth: depth, via: via)
-                    if token.text == Array("<<<".utf8) { hereString = word(target, in: line) }
+                    if token.text == Array("<<<".utf8) { hereString = word(target, in: line, locator: &locator) }
                     if token.text.contains(UInt8(ascii: ">")) && !token.text.contains(UInt8(ascii: "&")) || token.text.first == UInt8(ascii: "&") {
                         writes.append(target.mapped(in: line))
                     }
@@ -183,7 +184,7 @@ struct ShellReader {
                 continue
             }
             substitutions(of: token, in: line, depth: depth, via: via)
-            words.append(word(token, in: line))
+            words.append(word(token, in: line, locator: &locator))
             k += 1
         }
         let index = command(words[...], depth: depth, via: via, pipedFrom: pipedFrom, hereString: hereString)
@@ -198,9 +199,9 @@ struct ShellReader {
         return index
     }
 
-    private func word(_ token: ShellToken, in line: MappedText) -> Word {
+    private func word(_ token: ShellToken, in line: MappedText, locator: inout MappedText.Locator) -> Word {
         let plain = token.text.count == token.range.count && !token.expands
-        return Word(text: token.mapped(in: line), unknown: token.expands, variable: token.variable, plain: plain)
+        return Word(text: token.mapped(in: line, locator: &locator), unknown: token.expands, variable: token.variable, plain: plain)
     }
 
     /// Reads the scripts of the word's command substitutions (they run before the command).

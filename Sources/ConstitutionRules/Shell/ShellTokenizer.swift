@@ -89,6 +89,20 @@ struct ShellTokenizer {
         return j
     }
 
+    /// Whether `c` is read as itself inside a word (no quote, escape, expansion, operator,
+    /// redirection, space or Jinja brace).
+    @inline(__always)
+    static func isPlain(_ c: UInt8) -> Bool {
+        switch c {
+        case 0x20, 0x09, 0x0D, 0x0A, UInt8(ascii: "'"), UInt8(ascii: "\""), UInt8(ascii: "$"), UInt8(ascii: "\\"), UInt8(ascii: "`"),
+            UInt8(ascii: "{"), UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "|"), UInt8(ascii: "&"), UInt8(ascii: ";"),
+            UInt8(ascii: "("), UInt8(ascii: ")"):
+            return false
+        default:
+            return true
+        }
+    }
+
     private mutating func copy(_ k: Int) {
         word.text.append(b[k])
         word.map.append(k)
@@ -154,8 +168,12 @@ struct ShellTokenizer {
                 backtick()
             default:
                 onlyParameter = false
-                copy(i)
-                i += 1
+                // A run of plain bytes is copied at once.
+                var end = i + 1
+                while end < n, ShellTokenizer.isPlain(b[end]) { end += 1 }
+                word.text.append(contentsOf: b[i..<end])
+                word.map.append(contentsOf: i..<end)
+                i = end
             }
         }
         // An unterminated quote steps one past the end: keep the range inside the text.

@@ -49,13 +49,20 @@ struct ShellToken: Sendable {
 
     /// The part of the unquoted word from byte `start` on, as a mapped text.
     func mapped(in base: MappedText, from start: Int) -> MappedText {
+        var locator = MappedText.Locator(base)
+        return mapped(in: base, from: start, locator: &locator)
+    }
+
+    /// ``mapped(in:from:)`` with a locator over `base` that the words of one line share, so
+    /// their positions are found in one forward scan of the line instead of one scan each.
+    func mapped(in base: MappedText, from start: Int = 0, locator: inout MappedText.Locator) -> MappedText {
         guard start < text.count else {
-            let at = map.last.map { base.location(at: $0 + 1) } ?? base.location(at: range.lowerBound)
+            let at = map.last.map { locator.location(at: $0 + 1) } ?? locator.location(at: range.lowerBound)
             return MappedText(bytes: [], anchors: [.init(offset: 0, location: at)], exact: base.exact, origin: base.origin)
         }
         var anchors: [MappedText.Anchor] = []
         for i in start..<text.count where i == start || map[i] != map[i - 1] + 1 {
-            anchors.append(.init(offset: i - start, location: base.location(at: map[i])))
+            anchors.append(.init(offset: i - start, location: locator.location(at: map[i])))
         }
         return MappedText(bytes: Array(text[start...]), anchors: anchors, exact: base.exact, origin: base.origin)
     }

@@ -58,6 +58,20 @@ struct ShellReaderTests {
         #expect(read[0].text.location(at: 8).description == "1:19")
     }
 
+    /// The forward locator the reader maps words with gives exactly what `location(at:)` gives.
+    @Test func theLocatorAgreesWithLocationAt() {
+        let file = MappedText.file(Array("é🚀 a\\\n  b \"c d\"\nñ x\n".utf8))
+        let lines = ShellWords.logicalLines(file)
+        for text in [file] + lines {
+            var locator = MappedText.Locator(text)
+            for offset in 0...(text.bytes.count + 2) {
+                #expect(locator.location(at: offset) == text.location(at: offset), "\(text.string.debugDescription) at \(offset)")
+            }
+            // Going back is answered too.
+            #expect(locator.location(at: 0) == text.location(at: 0))
+        }
+    }
+
     @Test func nestingPastTheLimitIsMarkedNotRead() {
         let deep = runs(String(repeating: "eval ", count: ShellReader.maxDepth + 4) + "ls")
         #expect(deep.contains { $0.unverifiable != nil })
