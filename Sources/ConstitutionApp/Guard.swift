@@ -196,19 +196,6 @@ public enum Guard {
         return "constitution: writing \(name) needs your approval: \(what)."
     }
 
-    /// Claude Code's JSON for an ask decision (the user approves or refuses).
-    public static func askJSON(_ reason: String) -> String {
-        JSONValue.object([
-            (
-                "hookSpecificOutput",
-                .object([
-                    ("hookEventName", .string("PreToolUse")), ("permissionDecision", .string("ask")),
-                    ("permissionDecisionReason", .string(reason)),
-                ])
-            )
-        ]).serialized() + "\n"
-    }
-
     /// Claude Code's JSON for a notice: shown to the user (`systemMessage`) and to Claude
     /// (`additionalContext`), with no permission decision (so the usual permission rules apply).
     public static func noticeJSON(_ notice: String) -> String {
@@ -219,12 +206,18 @@ public enum Guard {
     }
 
     /// Claude Code's JSON for a deny decision.
-    public static func denyJSON(_ reason: String) -> String {
+    public static func denyJSON(_ reason: String) -> String { decisionJSON("deny", reason) }
+
+    /// Claude Code's JSON for an ask decision (the user approves or refuses).
+    public static func askJSON(_ reason: String) -> String { decisionJSON("ask", reason) }
+
+    /// Claude Code's `hookSpecificOutput` with a permission decision and its reason.
+    static func decisionJSON(_ decision: String, _ reason: String) -> String {
         JSONValue.object([
             (
                 "hookSpecificOutput",
                 .object([
-                    ("hookEventName", .string("PreToolUse")), ("permissionDecision", .string("deny")),
+                    ("hookEventName", .string("PreToolUse")), ("permissionDecision", .string(decision)),
                     ("permissionDecisionReason", .string(reason)),
                 ])
             )

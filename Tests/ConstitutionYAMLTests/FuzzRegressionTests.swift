@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import ConstitutionCore
+import TestSupport
 import Testing
 
 @testable import ConstitutionYAML
@@ -51,7 +52,7 @@ struct FuzzRegressionTests {
     @Test func positionsOfTheExampleLabAgreeWithTheBytes() throws {
         var checked = 0
         for path in yamlFiles(TestSupportPaths.root + "/examples/homelab") + yamlFiles(TestSupportPaths.root + "/rules") {
-            guard let bytes = readAll(path) else { continue }
+            guard let bytes = TestSupport.readBytes(path) else { continue }
             #expect(positionProblems(bytes) == [], "\(path)")
             checked += 1
         }
@@ -82,16 +83,3 @@ func yamlFiles(_ folder: String) -> [String] {
     return out.sorted()
 }
 
-/// A file's bytes, or nil.
-func readAll(_ path: String) -> [UInt8]? {
-    guard let f = fopen(path, "rb") else { return nil }
-    defer { fclose(f) }
-    var bytes: [UInt8] = []
-    var chunk = [UInt8](repeating: 0, count: 65536)
-    while true {
-        let n = fread(&chunk, 1, chunk.count, f)
-        if n <= 0 { break }
-        bytes += chunk[0..<n]
-    }
-    return bytes
-}

@@ -90,7 +90,12 @@ public enum TestSupport {
 
     /// Reads a file as text ("" when missing).
     public static func readText(_ path: String) -> String {
-        guard let f = fopen(path, "rb") else { return "" }
+        String(decoding: readBytes(path) ?? [], as: UTF8.self)
+    }
+
+    /// A file's bytes, or nil when it cannot be opened.
+    public static func readBytes(_ path: String) -> [UInt8]? {
+        guard let f = fopen(path, "rb") else { return nil }
         defer { fclose(f) }
         var bytes: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 65536)
@@ -99,7 +104,7 @@ public enum TestSupport {
             if n <= 0 { break }
             bytes.append(contentsOf: chunk[0..<n])
         }
-        return String(decoding: bytes, as: UTF8.self)
+        return bytes
     }
 }
 
