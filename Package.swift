@@ -110,18 +110,19 @@ let package = Package(
 
 // libFuzzer targets (`scripts/fuzz`): only when CONSTITUTION_FUZZ is set, so that a normal build
 // neither compiles nor lists them. Each is a folder Fuzz/fuzz-<name>/ with one Swift file defining
-// `fuzz_<name>_main` (which calls libFuzzer's driver; libFuzzer supplies nothing else) and an
-// executable `seed` script that writes a starting corpus.
+// `fuzz_<name>_main` (SwiftPM's name for the program's entry), which hands its body to
+// FuzzSupport's `runFuzzer`, and an executable `seed` script that writes a starting corpus.
 if Context.environment["CONSTITUTION_FUZZ"] != nil {
     let fuzzRoot = Context.packageDirectory + "/Fuzz"
     let names = ((try? FileManager.default.contentsOfDirectory(atPath: fuzzRoot)) ?? []).filter { $0.hasPrefix("fuzz-") }.sorted()
+    package.targets.append(.target(name: "FuzzSupport", path: "Fuzz/FuzzSupport"))
     for name in names {
         package.targets.append(
             .executableTarget(
                 name: name,
                 dependencies: [
-                    "ConstitutionCore", "ConstitutionYAML", "ConstitutionWorkspace", "ConstitutionRules", "ConstitutionReport",
-                    "ConstitutionApp", "ConstitutionRender",
+                    "FuzzSupport", "ConstitutionCore", "ConstitutionYAML", "ConstitutionWorkspace", "ConstitutionRules",
+                    "ConstitutionReport", "ConstitutionApp", "ConstitutionRender",
                 ],
                 path: "Fuzz/\(name)", exclude: ["seed"],
                 swiftSettings: [.unsafeFlags(["-parse-as-library"])],

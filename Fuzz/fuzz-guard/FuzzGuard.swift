@@ -1,13 +1,16 @@
+import FuzzSupport
 import ConstitutionApp
 import ConstitutionRules
 
-/// The guard's whole path on untrusted text: the command reader on a Bash command, and the YAML
-/// layer, classifier, facets and rules on a Write's content (as a manifest, an Ansible task
-/// file, a cloud-init file, a Compose file, a workflow and a shell script). Nothing may trap.
+/// The guard's whole path on untrusted text: the hook payload (JSON reader, dispatch, the
+/// constitution's loading), the command reader on a Bash command, and the YAML layer,
+/// classifier, facets and rules on a Write's content (as a manifest, an Ansible task file, a
+/// cloud-init file, a Compose file, a workflow and a shell script). Nothing may trap.
+let root = "/" + String(#filePath.split(separator: "/").dropLast(3).joined(separator: "/"))
+
 let rules: [Rule] = {
-    let root = String(#filePath.split(separator: "/").dropLast(3).joined(separator: "/"))
-    let constitution = ConstitutionStore.read("/" + root)
-    precondition(!constitution.rules.isEmpty, "the starter constitution did not load from /\(root)")
+    let constitution = ConstitutionStore.read(root)
+    precondition(!constitution.rules.isEmpty, "the starter constitution did not load from \(root)")
     return constitution.rules
 }()
 
@@ -19,25 +22,15 @@ let paths = [
 func fuzzOne(_ bytes: [UInt8]) {
     guard let selector = bytes.first else { return }
     let text = String(decoding: bytes.dropFirst(), as: UTF8.self)
-    if selector & 1 == 0 {
-        _ = Guard.checkCommand(text, rules: rules)
-    } else {
-        _ = Guard.checkFile(path: paths[Int(selector >> 1) % paths.count], text: text, rules: rules)
+    switch selector & 3 {
+    case 0: _ = Guard.checkCommand(text, rules: rules)
+    case 1: _ = Guard.checkFile(path: paths[Int(selector >> 2) % paths.count], text: text, rules: rules)
+    default: _ = Guard.decide(input: text, cwd: "/tmp", constitution: root)  // a whole hook payload
     }
 }
 
-@_silgen_name("LLVMFuzzerRunDriver")
-func LLVMFuzzerRunDriver(
-    _ argc: UnsafeMutablePointer<Int32>, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
-    _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> Int32) -> Int32
-
 @_cdecl("fuzz_guard_main")
 func fuzzMain(_ argc: Int32, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> Int32 {
-    var argc = argc
-    var argv = argv
     _ = rules
-    return LLVMFuzzerRunDriver(&argc, &argv) { data, size in
-        fuzzOne(size > 0 && data != nil ? Array(UnsafeBufferPointer(start: data, count: size)) : [])
-        return 0
-    }
+    return runFuzzer(argc, argv, fuzzOne)
 }

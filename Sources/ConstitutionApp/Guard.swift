@@ -142,7 +142,8 @@ public enum Guard {
     /// itself will fail on a missing `old_string`).
     static func resultingText(tool: String, input: JSONValue, path: String) -> String? {
         if tool == "Write" { return input["content"]?.stringValue }
-        guard case .success(let bytes) = FileReader.read(path) else { return nil }
+        // A file over the size limit is not checked, as `lint` does not check it.
+        guard case .success(let bytes) = FileReader.read(path, maxSize: FileReader.defaultMaxFileSize) else { return nil }
         var text = String(decoding: bytes, as: UTF8.self)
         var edits: [JSONValue] = [input]
         if tool == "MultiEdit", case .array(let list)? = input["edits"] { edits = list }
