@@ -18,18 +18,7 @@ struct RenderSafetyTests {
         TestSupport.run(bin, ["render", "--root", root, "--constitution", constitution ?? starter] + extra)
     }
 
-    func bytes(_ path: String) -> [UInt8]? {
-        guard let f = fopen(path, "rb") else { return nil }
-        defer { fclose(f) }
-        var out: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 65536)
-        while true {
-            let n = fread(&chunk, 1, chunk.count, f)
-            if n <= 0 { break }
-            out += chunk[0..<n]
-        }
-        return out
-    }
+    func bytes(_ path: String) -> [UInt8]? { TestSupport.readBytes(path) }
 
     func isLink(_ path: String) -> Bool {
         var st = stat()
