@@ -14,10 +14,11 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     ],
     targets: [
-        // The system libyaml (Debian `libyaml-dev`). Only ConstitutionYAML may import it.
+        // The system libyaml (Debian `libyaml-dev`). Only ConstitutionYAML may import it. No
+        // pkg-config: its `-lyaml` would link the shared library, and the tool links the static
+        // one (see ConstitutionYAML) so that it runs where libyaml is not installed.
         .systemLibrary(
             name: "CLibYAML",
-            pkgConfig: "yaml-0.1",
             providers: [.apt(["libyaml-dev"]), .brew(["libyaml"])]
         ),
         // Value types shared by every layer: locations, severities, diagnostics. No I/O.
@@ -26,7 +27,12 @@ let package = Package(
         // the Swift objects have: valgrind (callgrind, cachegrind) cannot read clang's DWARF 5.
         .target(name: "CSystem", exclude: ["README.md"], cSettings: [.unsafeFlags(["-gdwarf-4"])]),
         // The located YAML tree built from libyaml's event stream.
-        .target(name: "ConstitutionYAML", dependencies: ["CLibYAML", "ConstitutionCore"], exclude: ["README.md"]),
+        // libyaml is linked statically (`libyaml.a`, which libyaml-dev ships), so the built tool
+        // needs no libyaml where it is installed.
+        .target(
+            name: "ConstitutionYAML", dependencies: ["CLibYAML", "ConstitutionCore"], exclude: ["README.md"],
+            linkerSettings: [.unsafeFlags(["-Xlinker", "-l:libyaml.a"])]
+        ),
         // Walking a repository, ignore files, classifying and parsing files in parallel.
         .target(
             name: "ConstitutionWorkspace", dependencies: ["CSystem", "ConstitutionCore", "ConstitutionYAML"], exclude: ["README.md"]

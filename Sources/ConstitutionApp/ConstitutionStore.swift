@@ -106,13 +106,17 @@ public enum ConstitutionStore {
         return String(decoding: buffer[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
-    /// The starter constitution: `$CONSTITUTION_HOME`, or the folder above the binary's `.build`.
+    /// The starter constitution: `$CONSTITUTION_HOME`; else, for an installed program,
+    /// `share/constitution` beside its `bin` folder; else the clone above the binary's `.build`.
     public static func starter() -> String? {
         if let env = getenv("CONSTITUTION_HOME") {
             let home = String(cString: env)
             if isDirectory(home + "/rules") { return home }
         }
         guard let exe = executablePath() else { return nil }
+        // Installed (`constitution install`, the release archive): BIN/../share/constitution.
+        let shared = parent(parent(exe)) + "/share/constitution"
+        if isDirectory(shared + "/rules") && isDirectory(shared + "/incidents") { return shared }
         var dir = parent(exe)
         for _ in 0..<5 {
             if isDirectory(dir + "/rules") && isDirectory(dir + "/incidents") && exists(dir + "/Package.swift") { return dir }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import ConstitutionApp
 import ConstitutionCLI
 import ConstitutionCore
 
@@ -13,11 +14,21 @@ struct Constitution: ParsableCommand {
 
             \(ExitStatus.helpText)
             """,
-        version: "0.1.0",
-        subcommands: [LintCommand.self, FilesCommand.self, CompileCommand.self, TestCommand.self, RulesCommand.self, CoverageCommand.self, InitCommand.self, RenderCommand.self, GuardCommand.self]
+        version: ToolVersion.number,
+        subcommands: [
+            LintCommand.self, FilesCommand.self, CompileCommand.self, TestCommand.self, RulesCommand.self, CoverageCommand.self, InitCommand.self,
+            RenderCommand.self, GuardCommand.self, InstallCommand.self,
+        ]
     )
 
     /// Runs the command, mapping argument errors to exit code 2 (DESIGN.md §6) instead of
     /// ArgumentParser's 64.
-    static func main() { runExitingTwoOnUsageErrors() }
+    static func main() {
+        // `--version` names the tool and the commit (read only when asked: start-up stays small).
+        if CommandLine.arguments.dropFirst() == ["--version"] {
+            print(ToolVersion.describe())
+            exit(withError: nil)
+        }
+        runExitingTwoOnUsageErrors()
+    }
 }

@@ -45,7 +45,7 @@ struct RenderCommand: ParsableCommand {
         let reason = String(cString: strerror(errno))
         printError(
             "constitution: error: cannot run \(helper) (\(reason)); render needs it beside the constitution binary: "
-                + "build both with `swift build -c release --static-swift-stdlib` (./constitution does)")
+                + "install both with `./constitution install` from a clone, or build them with `scripts/build-release`")
         throw ExitCode(ExitStatus.usage.rawValue)
     }
 
