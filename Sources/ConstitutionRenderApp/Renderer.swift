@@ -45,6 +45,22 @@ public enum Renderer {
         case target(String)
     }
 
+    /// Why the hook command registered in `.claude/settings.json` would not run, with the fix;
+    /// nil when its program resolves (a path that is an executable file, or a name on PATH).
+    /// Claude Code treats a hook that is not found as a non-blocking error and lets the call
+    /// through, so this must be said.
+    public static func hookProblem(_ command: String, path: String? = nil) -> String? {
+        guard let program = command.split(separator: " ").first.map(String.init) else { return "the hook command is empty" }
+        func executable(_ file: String) -> Bool { access(file, X_OK) == 0 && !ConstitutionStore.isDirectory(file) }
+        if program.contains("/") {
+            if executable(program) { return nil }
+            return "the hook command `\(command)` will not run: \(program) is not an executable file; Claude Code would let every tool call through. Fix: point --guard-command at the installed program (see `constitution install`)"
+        }
+        let search = path ?? getenv("PATH").map { String(cString: $0) } ?? ""
+        for dir in search.split(separator: ":") where executable(String(dir) + "/" + program) { return nil }
+        return "the hook command `\(command)` will not be found: `\(program)` is not on PATH, so Claude Code would let every tool call through. Fix: run `./constitution install` from a clone (or install the release archive) and add its folder to PATH, or render with --guard-command '/full/path/to/constitution guard'"
+    }
+
     /// Renders into `root` (CLAUDE.md, docs/memory/MEMORY.md, .claude/settings.json). Writes
     /// atomically unless `check`; `budget` is the CLAUDE.md block's line budget.
     public static func run(
@@ -95,6 +111,7 @@ public enum Renderer {
         if lines > budget {
             warnings.append("CLAUDE.md's managed block is \(lines) lines, over the budget of \(budget): the agent pays for every line on every request; shorten guidance or raise --budget")
         }
+        if let problem = hookProblem(guardCommand) { warnings.append(problem) }
         if !check {
             // All or nothing: every file is checked, then prepared beside its target, then renamed.
             let changes = outputs.filter(\.changed).map { AtomicFile.Change(path: join(root, $0.path), bytes: $0.new) }
