@@ -9,12 +9,7 @@ public enum AgentSettings {
     public static let matcher = "Bash|Write|Edit"
 
     /// Claude Code's deny-rule form of an agent pattern: `kubectl apply*` → `Bash(kubectl apply:*)`.
-    public static func denyRule(_ pattern: String) -> String {
-        var p = pattern
-        while p.hasSuffix("*") { p.removeLast() }
-        while p.hasSuffix(" ") { p.removeLast() }
-        return pattern.hasSuffix("*") ? "Bash(\(p):*)" : "Bash(\(p))"
-    }
+    public static func denyRule(_ pattern: String) -> String { AgentPatterns.denyRule(pattern) }
 
     /// The merged settings text (two-space JSON, trailing newline). Throws when the existing
     /// file is not valid JSON (it is then left alone).

@@ -59,6 +59,24 @@ public enum AgentPatterns {
         return unverifiable
     }
 
+    /// Claude Code's `permissions.deny` form of an agent pattern: `kubectl apply*` →
+    /// `Bash(kubectl apply:*)`.
+    public static func denyRule(_ pattern: String) -> String {
+        var p = pattern
+        while p.hasSuffix("*") { p.removeLast() }
+        while p.hasSuffix(" ") { p.removeLast() }
+        return pattern.hasSuffix("*") ? "Bash(\(p):*)" : "Bash(\(p))"
+    }
+
+    /// A command that the pattern forbids, to probe a guard with (`kubectl apply*` →
+    /// `kubectl apply -f constitution-doctor-probe.yaml`).
+    public static func probe(_ pattern: String) -> String {
+        var p = pattern
+        while p.hasSuffix("*") { p.removeLast() }
+        while p.hasSuffix(" ") { p.removeLast() }
+        return p + " -f constitution-doctor-probe.yaml"
+    }
+
     /// The files `command`'s output redirections write, as written (`> .constitutionignore`).
     public static func writtenFiles(_ command: String) -> [String] {
         ShellReader.read(MappedText.file(Array(command.utf8))).flatMap { $0.writes.map(\.string) }
