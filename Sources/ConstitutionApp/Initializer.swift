@@ -34,11 +34,20 @@ public enum Initializer {
                 kept.append(extra.destination)
                 continue
             }
-            guard case .success(let bytes) = FileReader.read(starter + "/" + extra.source) else { continue }
+            guard case .success(let bytes) = FileReader.read(starter + "/" + extra.source) else {
+                return .failure(InitError(message: "\(starter)/\(extra.source) is missing: the starter constitution is incomplete (reinstall it)"))
+            }
+            var text = String(decoding: bytes, as: UTF8.self)
+            // pre-commit fetches `rev`: pin it to the commit this tool was built from (a tag
+            // named after its version when the commit is unknown), never a branch.
+            if extra.flag == "pre-commit" {
+                let rev = "rev: " + (ToolVersion.commit(full: true) ?? "v" + ToolVersion.number)
+                text = Guard.replace(in: text, "rev: main", rev, all: true) ?? text
+            }
             if let slash = destination.utf8.lastIndex(of: UInt8(ascii: "/")) {
                 AtomicFile.makeDirectories(String(Substring(destination.utf8[..<slash])))
             }
-            if let error = AtomicFile.write(destination, String(decoding: bytes, as: UTF8.self)) {
+            if let error = AtomicFile.write(destination, text) {
                 return .failure(InitError(message: error))
             }
             written.append(extra.destination)

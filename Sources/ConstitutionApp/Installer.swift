@@ -13,17 +13,17 @@ public enum ToolVersion {
     /// `share/constitution/VERSION` or the clone it runs from says which.
     public static func describe() -> String {
         var text = "constitution \(number)"
-        if let commit = commit() { text += " (commit \(commit))" }
+        if let commit = commit() { text += " (commit \(commit.prefix(12)))" }
         return text
     }
 
-    /// The commit: from the installed `VERSION` file (`0.2.0 abc1234`), else from the clone's
-    /// `.git` (`HEAD`, its branch's ref, or `packed-refs`).
-    public static func commit() -> String? {
+    /// The commit: from the installed `VERSION` file (`0.2.0 abc1234…`), else from the clone's
+    /// `.git` (`HEAD`, its branch's ref, or `packed-refs`); 12 hex digits, or all 40 with `full`.
+    public static func commit(full: Bool = false) -> String? {
         guard let home = ConstitutionStore.starter() else { return nil }
         if case .success(let bytes) = FileReader.read(home + "/VERSION", limit: 256) {
             let words = String(decoding: bytes, as: UTF8.self).split(whereSeparator: { $0 == " " || $0 == "\n" })
-            if words.count >= 2 { return String(words[1]) }
+            if words.count >= 2, words[1] != "unknown" { return full ? String(words[1]) : String(words[1].prefix(12)) }
         }
         func text(_ path: String) -> String? {
             guard case .success(let bytes) = FileReader.read(path, limit: 1 << 20) else { return nil }
@@ -44,7 +44,7 @@ public enum ToolVersion {
             }
         }
         guard hash.count >= 7, hash.allSatisfy(\.isHexDigit) else { return nil }
-        return String(hash.prefix(12))
+        return full ? hash : String(hash.prefix(12))
     }
 }
 
@@ -100,10 +100,10 @@ public enum Installer {
             try copyProgram(source, to: bin + "/" + name)
         }
         if FileWalker.normalize(starter) != share {
-            for folder in ["incidents", "rules", "templates"] {
+            for folder in ["incidents", "rules", "templates", "examples/gitea"] {
                 try replaceFolder(starter + "/" + folder, with: share + "/" + folder)
             }
-            let version = "\(ToolVersion.number) \(ToolVersion.commit() ?? "unknown")\n"
+            let version = "\(ToolVersion.number) \(ToolVersion.commit(full: true) ?? "unknown")\n"
             if let error = AtomicFile.write(share + "/VERSION", version) { throw Failure(description: error) }
         }
         let path = getenv("PATH").map { String(cString: $0) } ?? ""
