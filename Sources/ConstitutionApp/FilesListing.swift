@@ -12,7 +12,7 @@ public enum FilesListing {
     /// parsed within `limits` (a bigger or deeper one is an error, the others are still listed).
     public static func run(
         inputs: [String], displayRoot: String?, workers: Int, format: FilesReport.Writer.Format,
-        limits: LoadLimits = .standard, sink: @escaping ([UInt8]) -> Void
+        limits: LoadLimits = .standard, gitignore: Bool = true, sink: @escaping ([UInt8]) -> Void
     ) throws(InputError) -> ExitStatus {
         let missing = ConstitutionStore.missing(inputs)
         if !missing.isEmpty { throw InputError.missingPaths(missing) }
@@ -54,7 +54,7 @@ public enum FilesListing {
             }
         }
         let tally = Tally(FilesReport.Writer(format: format, sink: sink))
-        let workspace = Workspace(workers: workers)
+        let workspace = Workspace(workers: workers, gitignore: gitignore)
         if inputs.count == 1 {
             _ = workspace.walk(inputs, displayRoot: displayRoot, visit: { row(Workspace.load($0, limits: limits)) }) { _, r in tally.add(r) }
         } else {

@@ -26,11 +26,14 @@ public enum Linter {
         public var inlineWaivers: Bool?
         /// The largest file checked, in bytes (`--max-file-size`); nil: the config's, else 16 MiB.
         public var maxFileSize: Int?
+        /// Whether Git's ignore files are honoured (`--no-ignore` turns it off).
+        public var gitignore: Bool
 
         public init(
             inputs: [String], root: String?, constitution: String?, threshold: Severity?, workers: Int,
-            config: String? = nil, inlineWaivers: Bool? = nil, maxFileSize: Int? = nil
+            config: String? = nil, inlineWaivers: Bool? = nil, maxFileSize: Int? = nil, gitignore: Bool = true
         ) {
+            self.gitignore = gitignore
             self.inputs = inputs
             self.root = root
             self.constitution = constitution
@@ -182,7 +185,7 @@ public enum Linter {
         var sourceLines: [String: String] = [:]
         var inlineWaivers: [String: [Waiver]] = [:]
         var counts = [Int](repeating: 0, count: bound.count)
-        _ = Workspace(workers: options.workers).walk(namesFiles ? [root] : options.inputs, displayRoot: root, visit: { walked -> Row? in
+        _ = Workspace(workers: options.workers, gitignore: options.gitignore).walk(namesFiles ? [root] : options.inputs, displayRoot: root, visit: { walked -> Row? in
             let isTarget = targets.map { $0.contains(walked.path) } ?? true
             let selected = isTarget && (include.isEmpty || include.contains { $0.matches(walked.path) }) && !exclude.contains { $0.matches(walked.path) }
             if !selected {
@@ -282,7 +285,9 @@ public enum Linter {
         let failing = findings.filter { $0.severity >= threshold }.count
         let status: ExitStatus
         if checkedCount == 0 {
-            status = .noInput
+            // Files named one by one (pre-commit) that the configuration or ignore files all
+            // exclude: nothing to check, which is not a failure.
+            status = namesFiles ? .clean : .noInput
         } else if !errors.isEmpty {
             status = .unparseable
         } else if failing > 0 {

@@ -55,7 +55,14 @@ public struct FileWalker: Sendable {
     static let ignoreFile: StaticString = ".constitutionignore"
 
     /// Creates a walker.
-    public init() {}
+    /// Whether Git's ignore files are honoured too: `.gitignore` in every folder, and, when the
+    /// walked folder is a repository's top, `.git/info/exclude` and the user's global excludes
+    /// file (`$XDG_CONFIG_HOME/git/ignore`, else `~/.config/git/ignore`), as git and ripgrep do.
+    public var gitignore: Bool
+
+    /// A walker; `gitignore` also honours Git's ignore files (lint and files do, unless
+    /// `--no-ignore`).
+    public init(gitignore: Bool = false) { self.gitignore = gitignore }
 
     /// The result of a walk.
     public struct Result: Sendable {
@@ -103,6 +110,7 @@ public struct FileWalker: Sendable {
                 let rootReal = WalkState.realPath(cleaned) ?? cleaned
                 withoutActuallyEscaping(sink) { escapable in
                     var state = WalkState(rootDisplay: rootDisplay, rootReal: rootReal, sink: escapable)
+                    state.gitignore = gitignore
                     defer { state.buffer.deallocate() }
                     let fd = cleaned.withCString { open($0, O_RDONLY | O_DIRECTORY | O_CLOEXEC) }
                     state.walkDirectory(
@@ -124,6 +132,14 @@ public struct FileWalker: Sendable {
             }
         }
         return missing
+    }
+
+    /// Git's default global excludes file: `$XDG_CONFIG_HOME/git/ignore`, else
+    /// `~/.config/git/ignore` (a `core.excludesFile` set in `~/.gitconfig` is not read).
+    static func globalExcludesFile() -> String? {
+        if let xdg = getenv("XDG_CONFIG_HOME"), xdg.pointee != 0 { return String(cString: xdg) + "/git/ignore" }
+        if let home = getenv("HOME"), home.pointee != 0 { return String(cString: home) + "/.config/git/ignore" }
+        return nil
     }
 
     /// `./a//b/` → `a/b`; keeps a leading `/`.
@@ -344,6 +360,9 @@ struct WalkState {
     /// Where folder entries are read, reused by every folder of the walk (the owner frees it).
     let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 32 * 1024, alignment: 8)
 
+    /// Whether Git's ignore files are honoured (``FileWalker/gitignore``).
+    var gitignore = false
+
     init(rootDisplay: String, rootReal: String = "/", sink: @escaping (WalkedFile) -> Void) {
         self.rootDisplay = rootDisplay
         self.rootReal = rootReal
@@ -458,6 +477,19 @@ struct WalkState {
             if fd >= 0 { close(fd) }
         }
         var context = context
+        if gitignore {
+            if depth == 0, listing.contains(".git", directory: true) {
+                // The repository's own excludes and the user's global ones, below every .gitignore.
+                var files = [PathText.join(full, ".git/info/exclude")]
+                if let global = FileWalker.globalExcludesFile() { files.append(global) }
+                for path in files {
+                    if let text = readSmallFile(path) { context.ignoreRules += GitIgnoreRule.parse(text, base: relative) }
+                }
+            }
+            if listing.contains(".gitignore", directory: false), let text = readSmallFile(PathText.join(full, ".gitignore")) {
+                context.ignoreRules += GitIgnoreRule.parse(text, base: relative)
+            }
+        }
         if listing.contains(FileWalker.ignoreFile, directory: false),
             let text = readSmallFile(PathText.join(full, FileWalker.ignoreFileName))
         {

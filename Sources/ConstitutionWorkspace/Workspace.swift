@@ -91,9 +91,14 @@ public struct Workspace: Sendable {
     public var workers: Int
 
     /// Creates a workspace loader.
-    public init(workers: Int = Workspace.defaultWorkers) {
+    public init(workers: Int = Workspace.defaultWorkers, gitignore: Bool = true) {
         self.workers = max(1, workers)
+        self.gitignore = gitignore
     }
+
+    /// Whether the walk honours Git's ignore files as well as `.constitutionignore`
+    /// (``FileWalker/gitignore``; `--no-ignore` turns it off).
+    public var gitignore: Bool
 
     /// The number of active processors.
     public static var defaultWorkers: Int {
@@ -223,12 +228,13 @@ public struct Workspace: Sendable {
         _ inputs: [String], displayRoot: String?, visit: @Sendable (WalkedFile) -> T,
         emit: (_ path: String, _ result: T) -> Void
     ) -> [String] {
+        let gitignore = gitignore
         func walkVisitingInline() -> [String] {
-            FileWalker().walk(inputs, displayRoot: displayRoot) { file in emit(file.path, visit(file)) }
+            FileWalker(gitignore: gitignore).walk(inputs, displayRoot: displayRoot) { file in emit(file.path, visit(file)) }
         }
         guard workers > 1 else { return walkVisitingInline() }
         let queue = WorkQueue(limit: Self.walkAhead)
-        guard let walk = Background.start({ Self.walkInBatches(inputs, displayRoot: displayRoot, into: queue) }) else {
+        guard let walk = Background.start({ Self.walkInBatches(inputs, displayRoot: displayRoot, gitignore: gitignore, into: queue) }) else {
             return walkVisitingInline()
         }
         return withoutActuallyEscaping(emit) { emit in
@@ -243,10 +249,10 @@ public struct Workspace: Sendable {
     /// Walks `inputs` into `queue` in small batches (one lock and one wake-up per batch, not
     /// per file: a worker woken for every file spends more time switching than parsing),
     /// then finishes the queue.
-    static func walkInBatches(_ inputs: [String], displayRoot: String?, into queue: WorkQueue) -> [String] {
+    static func walkInBatches(_ inputs: [String], displayRoot: String?, gitignore: Bool, into queue: WorkQueue) -> [String] {
         var batch: [WalkedFile] = []
         batch.reserveCapacity(batchSize)
-        let missing = FileWalker().walk(inputs, displayRoot: displayRoot) { file in
+        let missing = FileWalker(gitignore: gitignore).walk(inputs, displayRoot: displayRoot) { file in
             batch.append(file)
             guard batch.count >= batchSize else { return }
             queue.push(batch)

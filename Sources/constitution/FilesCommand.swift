@@ -41,6 +41,9 @@ struct FilesCommand: ParsableCommand {
 
     @OptionGroup var size: FileSizeOptions
 
+    @Flag(name: .long, help: "Also check what Git ignores (.gitignore, .git/info/exclude, ~/.config/git/ignore); .constitutionignore still applies.")
+    var noIgnore = false
+
     @OptionGroup var global: GlobalOptions
 
     func run() throws {
@@ -61,7 +64,7 @@ struct FilesCommand: ParsableCommand {
             let output = StandardOutput()
             let status = try FilesListing.run(
                 inputs: inputs, displayRoot: root, workers: global.jobs ?? Workspace.defaultWorkers,
-                format: format == .json ? .json : .text(global.style), limits: limits, sink: output.write)
+                format: format == .json ? .json : .text(global.style), limits: limits, gitignore: !noIgnore, sink: output.write)
             if status == .noInput { printError("constitution: no files matched \(inputs.joined(separator: " "))") }
             throw ExitCode(status.rawValue)
         } catch let error as InputError {

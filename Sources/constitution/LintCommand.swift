@@ -84,6 +84,9 @@ struct LintCommand: ParsableCommand {
     @Flag(name: .long, help: "Say which constitution is used, and which look-alike folders were passed over and why.")
     var verbose = false
 
+    @Flag(name: .long, help: "Also check what Git ignores (.gitignore, .git/info/exclude, ~/.config/git/ignore); .constitutionignore still applies.")
+    var noIgnore = false
+
     @OptionGroup var global: GlobalOptions
 
     func run() throws {
@@ -98,7 +101,7 @@ struct LintCommand: ParsableCommand {
         let options = Linter.Options(
             inputs: inputs, root: root, constitution: constitution, threshold: severityThreshold,
             workers: global.jobs ?? Workspace.defaultWorkers, config: config, inlineWaivers: noInlineWaivers ? false : nil,
-            maxFileSize: size.maxFileSize)
+            maxFileSize: size.maxFileSize, gitignore: !noIgnore)
         let outcome: Linter.Outcome
         switch Result(catching: { () throws(LintFailure) in try Linter.run(options) }) {
         case .success(let value): outcome = value
