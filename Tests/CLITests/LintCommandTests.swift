@@ -138,3 +138,35 @@ struct LintCommandTests {
         #expect(TestSupport.run(bin, ["rules", "explain", "nope"], directory: root).status == 2)
     }
 }
+
+/// What Git ignores is not linted unless asked (issue 13 §5), like ripgrep and ruff.
+@Suite("lint honours Git's ignore files (real binary)")
+struct GitIgnoreTests {
+    let bin = TestSupport.binary
+    let starter = TestSupport.packageRoot
+
+    @Test func gitIgnoredFilesAreSkippedUnlessNoIgnore() {
+        let root = TestSupport.makeTemporaryDirectory()
+        defer { TestSupport.remove(root) }
+        let sc = "apiVersion: storage.k8s.io/v1\nkind: StorageClass\nmetadata: {name: nfs}\nprovisioner: cluster.local/nfs-subdir-external-provisioner\nreclaimPolicy: Delete\n"
+        TestSupport.write([
+            ".git/HEAD": "ref: refs/heads/main\n", ".git/info/exclude": "k8s/scratch.yaml\n", ".gitignore": "node_modules/\n",
+            "node_modules/pkg/sc.yaml": sc, "k8s/scratch.yaml": sc, "k8s/sc.yaml": sc, "k8s/sub/.gitignore": "*.local.yaml\n",
+            "k8s/sub/dev.local.yaml": sc,
+        ], under: root)
+        let env = ["XDG_CONFIG_HOME": root + "/no-config", "XDG_CACHE_HOME": root + "/.cache"]
+        let lint = TestSupport.run(bin, ["lint", root, "--constitution", starter, "--format", "json"], environment: env)
+        #expect(lint.stdout.contains("\"path\": \"k8s/sc.yaml\""))
+        for ignored in ["node_modules/pkg/sc.yaml", "k8s/scratch.yaml", "k8s/sub/dev.local.yaml"] {
+            #expect(!lint.stdout.contains(ignored), "\(ignored) is ignored by Git")
+        }
+        let all = TestSupport.run(bin, ["lint", root, "--constitution", starter, "--format", "json", "--no-ignore"], environment: env)
+        for path in ["node_modules/pkg/sc.yaml", "k8s/scratch.yaml", "k8s/sub/dev.local.yaml", "k8s/sc.yaml"] {
+            #expect(all.stdout.contains("\"path\": \"\(path)\""), "\(path) with --no-ignore")
+        }
+        // The user's global excludes file counts too.
+        TestSupport.write(["config/git/ignore": "k8s/sc.yaml\n"], under: root)
+        let global = TestSupport.run(bin, ["files", root], environment: ["XDG_CONFIG_HOME": root + "/config"])
+        #expect(!global.stdout.contains("k8s/sc.yaml"), "\(global.stdout)")
+    }
+}
