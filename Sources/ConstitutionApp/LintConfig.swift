@@ -23,6 +23,7 @@ import ConstitutionYAML
 /// params:                                # rule parameter overrides
 ///   image-cpu-baseline: {cpu_baseline: x86-64-v3}
 /// help_uri_base: https://git.lab/ops/homelab/src/branch/main/   # SARIF helpUri base
+/// render: {agents_md: true}              # also keep the block in AGENTS.md (Codex, Cursor…)
 /// max_file_size: 32MiB                   # larger files are reported, not read (default: 16MiB)
 /// ```
 public struct LintConfig: Sendable {
@@ -41,6 +42,9 @@ public struct LintConfig: Sendable {
     /// The largest file checked, in bytes (`max_file_size`: a number of bytes, or a size such
     /// as `32MiB`; see ``ByteSize``). Nil: ``FileReader/defaultMaxFileSize``.
     public var maxFileSize: Int?
+    /// `render: {agents_md: true}`: keep the managed block in `AGENTS.md` too (it is kept there
+    /// anyway when the file exists).
+    public var agentsMD: Bool?
     /// Where it was read from (nil: defaults only).
     public var path: String?
 
@@ -91,7 +95,7 @@ public struct LintConfig: Sendable {
             throw ConstitutionProblem(diagnostics: [Diagnostic(path: path, location: e.location, severity: .error, message: e.message)], messages: [])
         }
         guard let root = file.documents.first else { return config }
-        if r.checkKeys(root, known: ["schema", "include", "exclude", "severity", "threshold", "inline_waivers", "formats", "params", "help_uri_base", "max_file_size"], what: "the config") {
+        if r.checkKeys(root, known: ["schema", "constitution", "include", "exclude", "severity", "threshold", "inline_waivers", "formats", "params", "help_uri_base", "max_file_size", "render"], what: "the config") {
             IncidentDecoder.checkSchema(root, reader: &r)
             config.include = r.stringList(root, "include").map(Glob.init)
             config.exclude = r.stringList(root, "exclude").map(Glob.init)
@@ -113,6 +117,9 @@ public struct LintConfig: Sendable {
                 }
             }
             config.inlineWaivers = r.optionalBool(root, "inline_waivers")
+            if let render = root["render"], r.checkKeys(render, known: ["agents_md"], what: "render") {
+                config.agentsMD = r.optionalBool(render, "agents_md")
+            }
             config.helpURIBase = r.optionalString(root, "help_uri_base")
             if let node = root["max_file_size"] {
                 switch node.scalar.map(ByteSize.parse) {

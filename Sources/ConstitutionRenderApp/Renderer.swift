@@ -61,7 +61,16 @@ public enum Renderer {
         return "the hook command `\(command)` will not be found: `\(program)` is not on PATH, so Claude Code would let every tool call through. Fix: run `./constitution install` from a clone (or install the release archive) and add its folder to PATH, or render with --guard-command '/full/path/to/constitution guard'"
     }
 
-    /// Renders into `root` (CLAUDE.md, docs/memory/MEMORY.md, .claude/settings.json). Writes
+    /// Whether two paths name the same file (one a symlink to the other); false when either is
+    /// missing.
+    static func sameFile(_ a: String, _ b: String) -> Bool {
+        var sa = stat(), sb = stat()
+        guard stat(a, &sa) == 0, stat(b, &sb) == 0 else { return false }
+        return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino
+    }
+
+    /// Renders into `root` (CLAUDE.md, AGENTS.md when present or asked for,
+    /// docs/memory/MEMORY.md, .claude/settings.json). Writes
     /// atomically unless `check`; `budget` is the CLAUDE.md block's line budget.
     public static func run(
         root: String, constitution explicit: String?, check: Bool, budget: Int, guardCommand: String
@@ -92,7 +101,22 @@ public enum Renderer {
             throw .template(error.diagnostic)
         }
         var outputs: [Output] = []
-        for (path, block) in [("CLAUDE.md", claudeBlock), (memoryPath, memoryBlock)] {
+        var files = [("CLAUDE.md", claudeBlock), (memoryPath, memoryBlock)]
+        // Other agents (Codex, Cursor, Gemini CLI, Copilot…) read AGENTS.md: the same block goes
+        // there when the file exists or the configuration asks, once when CLAUDE.md links to it.
+        let agentsPath = join(root, "AGENTS.md")
+        let wantsAgents: Bool
+        do {
+            wantsAgents = try LintConfig.load(explicit: nil, folders: [root, directory]).agentsMD ?? false
+        } catch {
+            throw .constitution(error)
+        }
+        if ConstitutionStore.exists(agentsPath) || wantsAgents,
+            !sameFile(agentsPath, join(root, "CLAUDE.md"))
+        {
+            files.insert(("AGENTS.md", claudeBlock), at: 1)
+        }
+        for (path, block) in files {
             let old = try readOutput(join(root, path))
             let merged = ManagedBlock.merge(existing: old, block: block)
             if case .refused(let why) = merged.how { throw .target("\(join(root, path)): \(why); fix the markers, nothing was written") }

@@ -339,3 +339,48 @@ extension String {
         return count
     }
 }
+
+/// Other agents read AGENTS.md (issue 13 §2): render keeps the same block there, once.
+@Suite("render and AGENTS.md (real binary)")
+struct RenderAgentsTests {
+    let bin = TestSupport.binary
+    let starter = TestSupport.packageRoot
+
+    func render(_ root: String, _ extra: [String] = []) -> TestSupport.ProcessResult {
+        TestSupport.run(bin, ["render", "--root", root, "--constitution", starter] + extra)
+    }
+
+    @Test func anExistingAgentsMdGetsTheBlockAndKeepsItsText() {
+        let root = TestSupport.makeTemporaryDirectory()
+        defer { TestSupport.remove(root) }
+        TestSupport.write(["AGENTS.md": "# Agents\nmine\n"], under: root)
+        #expect(render(root).status == 0)
+        let agents = TestSupport.readText(root + "/AGENTS.md")
+        #expect(agents.hasPrefix("# Agents\nmine\n"))
+        #expect(agents.contains("<!-- constitution:begin"))
+        #expect(agents.contains("Install every k3s server with `--disable servicelb`"))
+        #expect(render(root, ["--check"]).status == 0)
+        TestSupport.write(["AGENTS.md": agents.replacingAll("Install every k3s server", with: "Maybe")], under: root)
+        #expect(render(root, ["--check"]).status == 1, "a stale AGENTS.md block is stale")
+    }
+
+    @Test func noAgentsMdUnlessAskedAndOneBlockThroughALink() {
+        let root = TestSupport.makeTemporaryDirectory()
+        defer { TestSupport.remove(root) }
+        #expect(render(root).status == 0)
+        #expect(TestSupport.readBytes(root + "/AGENTS.md") == nil, "not written unless present or asked for")
+        TestSupport.write([".constitution.yaml": "schema: 1\nrender: {agents_md: true}\n"], under: root)
+        #expect(render(root).status == 0)
+        #expect(TestSupport.readText(root + "/AGENTS.md").contains("<!-- constitution:begin"))
+        // CLAUDE.md -> AGENTS.md: one file, one block.
+        let linked = TestSupport.makeTemporaryDirectory()
+        defer { TestSupport.remove(linked) }
+        TestSupport.write(["AGENTS.md": "shared\n"], under: linked)
+        #expect(TestSupport.run("/bin/ln", ["-s", "AGENTS.md", linked + "/CLAUDE.md"]).status == 0)
+        let result = render(linked)
+        #expect(result.status == 0, "\(result.stderr)")
+        let text = TestSupport.readText(linked + "/AGENTS.md")
+        let blocks = text.replacingAll("<!-- constitution:begin", with: "\u{1}").filter { $0 == "\u{1}" }.count
+        #expect(blocks == 1, "exactly one block")
+    }
+}
