@@ -123,10 +123,19 @@ public enum Renderer {
             outputs.append(Output(path: path, old: old, new: merged.bytes))
         }
         let settingsPath = ".claude/settings.json"
+        let recordPath = ".claude/constitution.json"
         let oldSettings = try readOutput(join(root, settingsPath))
+        let oldRecord = try readOutput(join(root, recordPath))
+        let owned: Set<String>
         do {
-            let merged = try AgentSettings.merge(existing: oldSettings, rules: constitution.rules, guardCommand: guardCommand)
-            outputs.append(Output(path: settingsPath, old: oldSettings, new: Array(merged.utf8)))
+            owned = try AgentSettings.ownedEntries(oldRecord)
+        } catch {
+            throw .target("\(join(root, recordPath)):\(error.line):\(error.column): \(error.message); nothing was written (delete it to start afresh)")
+        }
+        do {
+            let merged = try AgentSettings.merge(existing: oldSettings, rules: constitution.rules, guardCommand: guardCommand, owned: owned)
+            outputs.append(Output(path: settingsPath, old: oldSettings, new: Array(merged.text.utf8)))
+            outputs.append(Output(path: recordPath, old: oldRecord, new: Array(AgentSettings.ownedRecord(merged.owned).utf8)))
         } catch {
             throw .target("\(join(root, settingsPath)):\(error.line):\(error.column): \(error.message); nothing was written")
         }

@@ -384,3 +384,62 @@ struct RenderAgentsTests {
         #expect(blocks == 1, "exactly one block")
     }
 }
+
+/// render removes the deny entries it added once no rule needs them, and never the user's
+/// (issue 13 §2).
+@Suite("render's own deny entries (real binary)")
+struct RenderDenyOwnershipTests {
+    let bin = TestSupport.binary
+
+    func rule(_ pattern: String) -> String {
+        """
+        schema: 1
+        id: no-foo
+        severity: error
+        message: automation runs foo
+        guidance: Never run foo.
+        rationale: foo wipes the lab.
+        agent: ["\(pattern)"]
+        match: {facet: command}
+        forbid: {command: {matches: '^foo '}}
+        examples:
+          fail:
+            - kind: text
+              path: scripts/x.sh
+              text: |
+                #!/bin/sh
+                foo bar
+          pass:
+            - kind: text
+              path: scripts/x.sh
+              text: |
+                #!/bin/sh
+                echo foo bar
+        """
+    }
+
+    @Test func staleEntriesGoUsersStay() {
+        let root = TestSupport.makeTemporaryDirectory()
+        defer { TestSupport.remove(root) }
+        TestSupport.write([
+            "policy/rules/no-foo.yaml": rule("foo bar*"),
+            ".claude/settings.json": #"{"permissions": {"deny": ["Bash(rm -rf /:*)", "Bash(qux:*)"]}}"# + "\n",
+        ], under: root)
+        let render = { TestSupport.run(bin, ["render", "--root", root, "--constitution", root + "/policy"]) }
+        #expect(render().status == 0)
+        var settings = TestSupport.readText(root + "/.claude/settings.json")
+        #expect(settings.contains("\"Bash(foo bar:*)\""))
+        #expect(TestSupport.readText(root + "/.claude/constitution.json").contains("\"Bash(foo bar:*)\""))
+        // The rule now forbids qux instead: render's foo entry goes; the user's qux entry, which
+        // was there before any rule asked for it, and rm -rf stay.
+        TestSupport.write(["policy/rules/no-foo.yaml": rule("qux*")], under: root)
+        let second = render()
+        #expect(second.status == 0, "\(second.stderr)")
+        settings = TestSupport.readText(root + "/.claude/settings.json")
+        #expect(!settings.contains("Bash(foo bar:*)"), "\(settings)")
+        #expect(settings.contains("\"Bash(qux:*)\""))
+        #expect(settings.contains("\"Bash(rm -rf /:*)\""))
+        #expect(!TestSupport.readText(root + "/.claude/constitution.json").contains("qux"), "qux stays the user's")
+        #expect(TestSupport.run(bin, ["render", "--root", root, "--constitution", root + "/policy", "--check"]).status == 0)
+    }
+}
