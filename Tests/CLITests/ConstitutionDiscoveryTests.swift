@@ -17,7 +17,7 @@ struct ConstitutionDiscoveryTests {
 
     func guardBash(_ command: String, cwd: String, cache: String) -> TestSupport.ProcessResult {
         let payload = #"{"hook_event_name":"PreToolUse","cwd":"\#(cwd)","tool_name":"Bash","tool_input":{"command":"\#(command)"}}"#
-        return TestSupport.run(bin, ["guard"], stdin: payload, directory: cwd, environment: ["XDG_CACHE_HOME": cache])
+        return TestSupport.run(bin, ["guard", "--timeout", "600"], stdin: payload, directory: cwd, environment: ["XDG_CACHE_HOME": cache])
     }
 
     static let manifest = "apiVersion: storage.k8s.io/v1\nkind: StorageClass\nmetadata: {name: nfs}\nprovisioner: cluster.local/nfs-subdir-external-provisioner\nreclaimPolicy: Delete\n"

@@ -9,7 +9,7 @@ struct GuardFailClosedTests {
     let starter = TestSupport.packageRoot
 
     func guardRun(_ payload: String, _ extra: [String] = [], cache: String) -> TestSupport.ProcessResult {
-        TestSupport.run(bin, ["guard", "--constitution", starter] + extra, stdin: payload, environment: ["XDG_CACHE_HOME": cache])
+        TestSupport.run(bin, ["guard", "--constitution", starter] + (extra.contains("--timeout") ? extra : extra + ["--timeout", "600"]), stdin: payload, environment: ["XDG_CACHE_HOME": cache])
     }
 
     /// Two lone high surrogates once made the JSON reader trap (exit 132): the command ran.

@@ -95,23 +95,23 @@ struct GuardShellTests {
             }
         }
         let payload = #"{"hook_event_name":"PreToolUse","tool_name":"Bash","tool_input":{"command":"\#(escaped)"}}"#
-        return TestSupport.run(bin, ["guard", "--constitution", starter], stdin: payload, environment: ["XDG_CACHE_HOME": cache])
+        return TestSupport.run(bin, ["guard", "--constitution", starter, "--timeout", "600"], stdin: payload, environment: ["XDG_CACHE_HOME": cache])
     }
+
+    /// One cache for the whole suite: the constitution is verified once, not once per case
+    /// (cold loads of 160 parallel cases would crowd two cores).
+    static let cache = TestSupport.makeTemporaryDirectory()
 
     @Test(arguments: disguised)
     func disguisedForbiddenCommandsAreDenied(_ command: String) {
-        let cache = TestSupport.makeTemporaryDirectory()
-        defer { TestSupport.remove(cache) }
-        let result = decide(command, cache: cache)
+        let result = decide(command, cache: Self.cache)
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.contains("\"permissionDecision\":\"deny\""), "should be denied: \(command)")
     }
 
     @Test(arguments: mentions)
     func commandsThatOnlyMentionOneAreAllowed(_ command: String) {
-        let cache = TestSupport.makeTemporaryDirectory()
-        defer { TestSupport.remove(cache) }
-        let result = decide(command, cache: cache)
+        let result = decide(command, cache: Self.cache)
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.isEmpty, "should be allowed: \(command): \(result.stdout)")
     }
@@ -142,7 +142,7 @@ struct GuardProtectedFilesTests {
 
     func run(_ tool: String, _ input: String, cache: String) -> TestSupport.ProcessResult {
         let payload = #"{"hook_event_name":"PreToolUse","cwd":"/tmp","tool_name":"\#(tool)","tool_input":\#(input)}"#
-        return TestSupport.run(bin, ["guard", "--constitution", starter], stdin: payload, environment: ["XDG_CACHE_HOME": cache])
+        return TestSupport.run(bin, ["guard", "--constitution", starter, "--timeout", "600"], stdin: payload, environment: ["XDG_CACHE_HOME": cache])
     }
 
     @Test func writesAndRedirectionsIntoThemAsk() {
@@ -186,7 +186,7 @@ struct JSONManifestTests {
         #expect(lint.stdout.contains("k8s/broken.json:2:1: error:"), "a broken JSON manifest is a located parse error: \(lint.stdout)")
         #expect(lint.status == 4)
         let payload = #"{"hook_event_name":"PreToolUse","cwd":"\#(root)","tool_name":"Write","tool_input":{"file_path":"\#(root)/k8s/new.json","content":"\#(Self.storageClass.replacingAll("\"", with: "\\\""))"}}"#
-        let denied = TestSupport.run(bin, ["guard", "--constitution", starter], stdin: payload, environment: ["XDG_CACHE_HOME": root + "/.cache"])
+        let denied = TestSupport.run(bin, ["guard", "--constitution", starter, "--timeout", "600"], stdin: payload, environment: ["XDG_CACHE_HOME": root + "/.cache"])
         #expect(denied.stdout.contains("\"permissionDecision\":\"deny\""), "\(denied.stdout)\(denied.stderr)")
         #expect(denied.stdout.contains("nfs-storageclass-retain"))
     }

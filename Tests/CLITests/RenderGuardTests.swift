@@ -113,7 +113,7 @@ struct RenderGuardTests {
 
     func hook(_ tool: String, _ input: String, cwd: String) -> TestSupport.ProcessResult {
         let json = "{\"session_id\":\"s\",\"hook_event_name\":\"PreToolUse\",\"cwd\":\"\(cwd)\",\"tool_name\":\"\(tool)\",\"tool_input\":\(input)}"
-        return TestSupport.run(bin, ["guard", "--constitution", starter], stdin: json, directory: cwd)
+        return TestSupport.run(bin, ["guard", "--constitution", starter, "--timeout", "600"], stdin: json, directory: cwd)
     }
 
     @Test(arguments: [
