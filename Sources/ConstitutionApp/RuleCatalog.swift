@@ -1,4 +1,5 @@
 import ConstitutionCore
+import ConstitutionReport
 import ConstitutionRules
 
 /// `constitution rules list|explain`: what each rule checks, where it came from, how to comply.
@@ -16,6 +17,19 @@ public enum RuleCatalog {
         }
         out += "\n\(c.rules.count) rules from \(c.incidents.count) incidents and decisions\n"
         return out
+    }
+
+    /// The rules as JSON for integrators, in id order with a stable key order:
+    /// `{"rules":[{"id","severity","category","incident","message","guidance","agent","file"}]}`.
+    public static func listJSON(_ c: Constitution) -> String {
+        let rules: [JSONValue] = c.rules.map { rule in
+            .object([
+                ("id", .string(rule.id)), ("severity", .string(rule.severity.rawValue)), ("category", .string(rule.category)),
+                ("incident", rule.source.incidentID.map { .string($0) } ?? .null), ("message", .string(rule.message)),
+                ("guidance", .string(rule.guidance)), ("agent", .array(rule.agent.map { .string($0) })), ("file", .string(rule.file)),
+            ])
+        }
+        return JSONValue.object([("rules", .array(rules))]).serialized(pretty: true) + "\n"
     }
 
     /// Everything about one rule; nil when the id is unknown.

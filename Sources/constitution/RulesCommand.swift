@@ -17,14 +17,17 @@ struct RulesCommand: ParsableCommand {
 
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(
-            commandName: "list", abstract: "One line per rule: id, severity, source incident, message.")
+            commandName: "list", abstract: "One line per rule: id, severity, source incident, message (or JSON).")
+        enum Format: String, ExpressibleByArgument { case text, json }
+        @Option(name: .long, help: "text (one line per rule) or json (for integrators).")
+        var format: Format = .text
         @OptionGroup var whereTo: Where
         @OptionGroup var global: GlobalOptions
 
         func run() throws {
             do {
                 let (c, _) = try Linter.loadConstitution(explicit: whereTo.constitution, root: ".")
-                print(RuleCatalog.list(c), terminator: "")
+                print(format == .json ? RuleCatalog.listJSON(c) : RuleCatalog.list(c), terminator: "")
             } catch {
                 reportConstitutionProblem(error, style: global.style)
             }

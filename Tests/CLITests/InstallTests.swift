@@ -53,3 +53,27 @@ struct InstallTests {
         #expect(result.stderr.contains("constitution: error:"))
     }
 }
+
+/// Integrators read the rules as JSON; the shell completion scripts exist (issue 13 §5).
+@Suite("rules list --format json and completion (real binary)")
+struct IntegrationSurfaceTests {
+    let bin = TestSupport.binary
+    let starter = TestSupport.packageRoot
+
+    @Test func rulesListAsJSON() {
+        let json = TestSupport.run(bin, ["rules", "list", "--format", "json", "--constitution", starter])
+        #expect(json.status == 0)
+        #expect(json.stdout.hasPrefix("{\n  \"rules\": [\n    {\n      \"id\": \"authentik-oauth2-property-mappings\","))
+        #expect(json.stdout.contains("\"agent\": [\n        \"kubectl apply*\""))
+        #expect(json.stdout.contains("\"incident\": \"INC-0006\""))
+        let parsed = TestSupport.run("/usr/bin/env", ["python3", "-c", "import json,sys; d=json.load(sys.stdin); print(len(d['rules']))"], stdin: json.stdout)
+        #expect(parsed.stdout == "21\n")
+    }
+
+    @Test(arguments: ["bash", "zsh", "fish"])
+    func completionScripts(_ shell: String) {
+        let script = TestSupport.run(bin, ["--generate-completion-script", shell])
+        #expect(script.status == 0)
+        #expect(script.stdout.contains("guard") && script.stdout.contains("doctor") && script.stdout.contains("install"))
+    }
+}
