@@ -20,8 +20,11 @@ import ConstitutionCore
 ///   </testsuite>
 /// </testsuites>
 /// ```
-/// Every count equals the number of matching children. Every string goes through
-/// ``XMLEscaping``. No timestamps or durations, so the same report gives byte-identical text.
+/// Every count equals the number of matching children; a finding below `--severity-threshold`
+/// is a passing case with the finding in `<system-out>` (it does not fail the run, so it does
+/// not fail here). Every string goes through ``XMLEscaping``. `time` is always `0` (readers
+/// that need the attribute get it; a duration would make the same report differ from run to
+/// run).
 public enum JUnitReporter {
     /// The name of the suite of files that could not be parsed.
     public static let parseSuite = "parse"
@@ -40,10 +43,12 @@ public enum JUnitReporter {
                 suite.cases.append(Case(name: "no findings", classname: "constitution." + rule.id, outcome: .passed))
             }
             for f in findings {
-                suite.cases.append(
-                    Case(
-                        name: position(f.path, f.location), classname: "constitution." + rule.id,
-                        outcome: .failure(message: f.message, type: f.severity.rawValue, text: failureText(f, rule: rule))))
+                // Only findings at or above the threshold fail, as they fail the run.
+                let outcome: Case.Outcome =
+                    f.severity >= report.threshold
+                    ? .failure(message: f.message, type: f.severity.rawValue, text: failureText(f, rule: rule))
+                    : .note(text: failureText(f, rule: rule))
+                suite.cases.append(Case(name: position(f.path, f.location), classname: "constitution." + rule.id, outcome: outcome))
             }
             for w in waived {
                 suite.cases.append(
@@ -81,6 +86,10 @@ public enum JUnitReporter {
                 switch c.outcome {
                 case .passed:
                     out += open + "/>\n"
+                case .note(let text):
+                    out += open + ">\n"
+                    out += "      <system-out>" + XMLEscaping.text(text) + "</system-out>\n"
+                    out += "    </testcase>\n"
                 case .failure(let message, let type, let text), .error(let message, let type, let text):
                     let tag = c.outcome.isFailure ? "failure" : "error"
                     out += open + ">\n"
@@ -108,6 +117,8 @@ public enum JUnitReporter {
     private struct Case {
         enum Outcome {
             case passed
+            /// A finding below the threshold: reported, not failed.
+            case note(text: String)
             case failure(message: String, type: String, text: String)
             case error(message: String, type: String, text: String)
             case skipped(message: String)
@@ -131,13 +142,13 @@ public enum JUnitReporter {
         var skipped = 0
         for c in cases {
             switch c.outcome {
-            case .passed: break
+            case .passed, .note: break
             case .failure: failures += 1
             case .error: errors += 1
             case .skipped: skipped += 1
             }
         }
-        return " tests=\"\(cases.count)\" failures=\"\(failures)\" errors=\"\(errors)\" skipped=\"\(skipped)\""
+        return " tests=\"\(cases.count)\" failures=\"\(failures)\" errors=\"\(errors)\" skipped=\"\(skipped)\" time=\"0\""
     }
 
     private static func position(_ path: String, _ location: SourceLocation) -> String {

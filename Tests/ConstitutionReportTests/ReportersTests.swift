@@ -197,7 +197,7 @@ struct ReportersTests {
     @Test func anEmptyReportIsWellFormedEverywhere() {
         let report = LintReport(findings: [], errors: [], fileCount: 0, ruleCount: 0, sourceLines: [:], threshold: .error)
         #expect(GitHubReporter.render(report) == "")
-        #expect(JUnitReporter.render(report).contains(#"<testsuites name="constitution" tests="0" failures="0" errors="0" skipped="0">"#))
+        #expect(JUnitReporter.render(report).contains(#"<testsuites name="constitution" tests="0" failures="0" errors="0" skipped="0" time="0">"#))
         #expect(MarkdownReporter.render(report).contains("✅ **Clean**"))
         #expect(SARIFReporter.render(report).contains(#""results": []"#))
     }
@@ -307,7 +307,7 @@ struct JUnitReporterTests {
         let xml = JUnitReporter.render(sampleReport())
         #expect(
             xml.hasPrefix(
-                "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"constitution\" tests=\"9\" failures=\"5\" errors=\"1\" skipped=\"2\">"
+                "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"constitution\" tests=\"9\" failures=\"4\" errors=\"1\" skipped=\"2\" time=\"0\">"
             ))
         #expect(
             xml.contains("message=\"container &quot;web&quot; sets `privileged: true` &lt;host&gt; &amp; root | 100% sure,&#10;next: 🚀\""))
@@ -317,7 +317,9 @@ struct JUnitReporterTests {
             ))
         #expect(xml.contains(#"<testcase name="no findings" classname="constitution.quiet-rule"/>"#))
         #expect(xml.contains(#"<skipped message="waived: node-exporter needs host access"/>"#))
-        #expect(xml.contains(#"<testsuite name="parse" tests="1" failures="0" errors="1" skipped="0">"#))
+        #expect(xml.contains(#"<testsuite name="parse" tests="1" failures="0" errors="1" skipped="0" time="0">"#))
+        // The info finding is below the report's threshold (warning): reported, not failed.
+        #expect(xml.contains("<system-out>"))
     }
 
     /// A real XML parser reads the document; every count matches its children, and the nasty
@@ -356,7 +358,7 @@ struct JUnitReporterTests {
         let message = JSONValue.string(nastyMessage).serialized()
         #expect(
             result.output
-                == "suites=6 tests=9 failures=5 errors=1 skipped=2\nconstitution-waiver image-pinned no-privileged probe-port quiet-rule parse\n\(message)\n\(message)\n"
+                == "suites=6 tests=9 failures=4 errors=1 skipped=2\nconstitution-waiver image-pinned no-privileged probe-port quiet-rule parse\n\(message)\n\(message)\n"
         )
     }
 }
