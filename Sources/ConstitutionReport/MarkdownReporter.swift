@@ -96,7 +96,10 @@ public enum MarkdownReporter {
 
     private static func incidentCell(_ report: LintReport, rule: String, incident: String?) -> String {
         guard let incident else { return "—" }
-        if let path = report.ruleInfo(rule)?.incidentPath { return "[\(cell(incident))](\(URIEncoding.path(path)))" }
+        if let path = report.ruleInfo(rule)?.incidentPath {
+            let link = path.hasPrefix("/") ? "file://" + URIEncoding.path(path) : URIEncoding.path(path)
+            return "[\(cell(incident))](\(link))"
+        }
         return cell(incident)
     }
 

@@ -79,11 +79,15 @@ public enum SARIFReporter {
         }
     }
 
-    /// The `helpUri` of a rule: `base` joined with the percent-encoded incident path, or the
-    /// incident path itself when it is already an absolute URI; nil otherwise.
+    /// The `helpUri` of a rule: `base` joined with the percent-encoded incident path, the
+    /// incident path itself when it is already an absolute URI, or a `file://` URI when it is an
+    /// absolute path (outside the linted tree); nil otherwise.
     public static func helpURI(incidentPath: String?, base: String?) -> String? {
         guard let incidentPath, !incidentPath.isEmpty else { return nil }
         if URIEncoding.hasScheme(incidentPath) { return incidentPath }
+        // A constitution outside the linted tree (the starter one, `--constitution /elsewhere`):
+        // its own file, never glued under the base.
+        if incidentPath.hasPrefix("/") { return "file://" + URIEncoding.path(incidentPath) }
         guard let base, URIEncoding.hasScheme(base) else { return nil }
         var relative = Substring(incidentPath)
         while relative.hasPrefix("./") { relative = relative.dropFirst(2) }

@@ -230,6 +230,10 @@ struct SARIFReporterTests {
             SARIFReporter.helpURI(incidentPath: "./incidents/INC-1.yaml", base: "https://x.test/repo/")
                 == "https://x.test/repo/incidents/INC-1.yaml")
         #expect(SARIFReporter.helpURI(incidentPath: "https://wiki.test/INC-1", base: nil) == "https://wiki.test/INC-1")
+        // A constitution outside the linted tree links to its own file, whatever the base.
+        #expect(
+            SARIFReporter.helpURI(incidentPath: "/opt/constitution/incidents/INC 1.yaml", base: "https://x.test/repo/")
+                == "file:///opt/constitution/incidents/INC%201.yaml")
         // SARIF requires helpUri to be absolute: no base, no helpUri (the path stays in `help` and properties).
         #expect(SARIFReporter.helpURI(incidentPath: "incidents/INC-1.yaml", base: nil) == nil)
         #expect(SARIFReporter.helpURI(incidentPath: "incidents/INC-1.yaml", base: "not/a/uri") == nil)
