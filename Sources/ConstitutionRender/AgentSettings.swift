@@ -2,13 +2,13 @@ import ConstitutionReport
 import ConstitutionRules
 
 /// Merges the constitution into Claude Code's `.claude/settings.json`: every rule's `agent:`
-/// patterns into `permissions.deny` (as `Bash(cmd:*)`), and `constitution guard` as a
+/// patterns into `permissions.deny` (as `Bash(cmd *)`), and `constitution guard` as a
 /// `PreToolUse` hook for Bash, Write and Edit. Every other key and entry is kept, in order.
 public enum AgentSettings {
     /// The hook's tool matcher.
     public static let matcher = "Bash|Write|Edit"
 
-    /// Claude Code's deny-rule form of an agent pattern: `kubectl apply*` → `Bash(kubectl apply:*)`.
+    /// Claude Code's deny-rule form of an agent pattern: `kubectl apply*` → `Bash(kubectl apply *)`.
     public static func denyRule(_ pattern: String) -> String { AgentPatterns.denyRule(pattern) }
 
     /// The merged settings text (two-space JSON, trailing newline). Throws when the existing
@@ -31,8 +31,13 @@ public enum AgentSettings {
         existing: [UInt8]?, rules: [Rule], guardCommand: String, owned: Set<String>
     ) throws(JSONParser.Failure) -> (text: String, owned: [String]) {
         var ownedNow: Set<String> = []
+        // The `Bash(cmd:*)` entries earlier versions wrote for today's patterns are theirs too:
+        // the current form replaces them.
+        let legacy = Set(rules.flatMap(\.agent).compactMap(AgentPatterns.legacyDenyRule))
         let text = try merge(existing: existing, rules: rules, guardCommand: guardCommand) { deny, needed in
-            deny.removeAll { entry in entry.stringValue.map { owned.contains($0) && !needed.contains($0) } ?? false }
+            deny.removeAll { entry in
+                entry.stringValue.map { (owned.contains($0) && !needed.contains($0)) || (legacy.contains($0) && !needed.contains($0)) } ?? false
+            }
             var present = Set(deny.compactMap(\.stringValue))
             ownedNow = owned.intersection(needed)
             for entry in needed.sorted() where !present.contains(entry) {

@@ -36,9 +36,9 @@ struct DoctorTests {
         #expect(good.stdout.contains("all 7 checks passed"))
         // A hand-edited deny list, and a stale CLAUDE.md, are caught.
         let settings = TestSupport.readText(root + "/.claude/settings.json")
-        TestSupport.write([".claude/settings.json": settings.replacingAll("\"Bash(kubectl apply:*)\",", with: "")], under: root)
+        TestSupport.write([".claude/settings.json": settings.replacingAll("\"Bash(kubectl apply *)\",", with: "")], under: root)
         let edited = TestSupport.run(bin, ["doctor", "--root", root], environment: onPath)
         #expect(edited.status == 1)
-        #expect(edited.stdout.contains("FAIL .claude/settings.json: the deny list lacks 1: Bash(kubectl apply:*)"), "\(edited.stdout)")
+        #expect(edited.stdout.contains("FAIL .claude/settings.json: the deny list lacks 1: Bash(kubectl apply *)"), "\(edited.stdout)")
     }
 }

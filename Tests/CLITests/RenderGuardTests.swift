@@ -44,7 +44,7 @@ struct RenderGuardTests {
         #expect(settings.contains("\"Bash(ls:*)\""))
         #expect(settings.contains("\"Bash(rm -rf /:*)\""))
         #expect(settings.contains("\"A\": \"1\""))
-        #expect(settings.contains("\"Bash(kubectl apply:*)\""))
+        #expect(settings.contains("\"Bash(kubectl apply *)\""))
         #expect(settings.contains("\"command\": \"constitution guard\""))
         // A second run changes nothing, byte for byte; --check agrees.
         #expect(TestSupport.run(bin, ["render", "--root", root, "--constitution", starter]).stdout.contains("unchanged: CLAUDE.md"))
@@ -101,7 +101,7 @@ struct RenderGuardTests {
         #expect(rendered.status == 0, "\(rendered.stderr)")
         let settings = TestSupport.readText(root + "/.claude/settings.json")
         #expect(settings.contains("\"note\": \"\u{FFFD}\u{FFFD} kept\""))
-        #expect(settings.contains("Bash(kubectl apply:*)"))
+        #expect(settings.contains("Bash(kubectl apply *)"))
         let duplicate = "{\n  \"permissions\": {\"deny\": []},\n  \"permissions\": {\"allow\": [\"Bash(*)\"]}\n}\n"
         TestSupport.write([".claude/settings.json": duplicate], under: root)
         let refused = TestSupport.run(bin, ["render", "--root", root, "--constitution", starter])

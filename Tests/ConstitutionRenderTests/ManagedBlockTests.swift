@@ -35,7 +35,7 @@ struct ManagedBlockTests {
 
     @Test func settingsMergeKeepsUserKeysAndIsIdempotent() throws {
         let existing = "{\"model\": \"opus\", \"permissions\": {\"deny\": [\"Bash(rm -rf /:*)\"]}, \"hooks\": {\"PostToolUse\": []}}"
-        #expect(AgentSettings.denyRule("kubectl apply*") == "Bash(kubectl apply:*)")
+        #expect(AgentSettings.denyRule("kubectl apply*") == "Bash(kubectl apply *)")
         #expect(AgentSettings.denyRule("zpool destroy") == "Bash(zpool destroy)")
         let once = try AgentSettings.merge(existing: existing, rules: [], guardCommand: "constitution guard")
         #expect(once.hasPrefix("{\n  \"model\": \"opus\",\n  \"permissions\": {\n    \"deny\": [\n      \"Bash(rm -rf /:*)\"\n    ]\n  },\n  \"hooks\": {\n    \"PostToolUse\": [],\n    \"PreToolUse\": ["))

@@ -59,13 +59,24 @@ public enum AgentPatterns {
         return unverifiable
     }
 
-    /// Claude Code's `permissions.deny` form of an agent pattern: `kubectl apply*` →
-    /// `Bash(kubectl apply:*)`.
+    /// Claude Code's `permissions.deny` form of an agent pattern, in its current wildcard
+    /// syntax: `kubectl apply*` → `Bash(kubectl apply *)` (a single trailing ` *` also matches
+    /// the bare command, and the space keeps `kubectl applyx` out).
     public static func denyRule(_ pattern: String) -> String {
         var p = pattern
         while p.hasSuffix("*") { p.removeLast() }
         while p.hasSuffix(" ") { p.removeLast() }
-        return pattern.hasSuffix("*") ? "Bash(\(p):*)" : "Bash(\(p))"
+        return pattern.hasSuffix("*") ? "Bash(\(p) *)" : "Bash(\(p))"
+    }
+
+    /// The legacy prefix form earlier versions wrote for a pattern (`Bash(kubectl apply:*)`),
+    /// which render replaces by ``denyRule(_:)``; nil for a pattern without a trailing `*`.
+    public static func legacyDenyRule(_ pattern: String) -> String? {
+        guard pattern.hasSuffix("*") else { return nil }
+        var p = pattern
+        while p.hasSuffix("*") { p.removeLast() }
+        while p.hasSuffix(" ") { p.removeLast() }
+        return "Bash(\(p):*)"
     }
 
     /// A command that the pattern forbids, to probe a guard with (`kubectl apply*` →
