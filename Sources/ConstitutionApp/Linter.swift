@@ -297,7 +297,7 @@ public enum Linter {
         }
         let report = LintReport(
             findings: findings, errors: errors, fileCount: checkedCount, ruleCount: bound.count, sourceLines: sourceLines,
-            threshold: threshold, waived: waived, rules: ruleInfos, exitStatus: status.rawValue)
+            threshold: threshold, waived: waived, rules: ruleInfos, exitStatus: status.rawValue, toolVersion: ToolVersion.number)
         var subjects: [String: Int] = [:]
         for (i, b) in bound.enumerated() { subjects[b.rule.id] = counts[i] }
         return Outcome(
@@ -308,12 +308,26 @@ public enum Linter {
     }
 
     /// `file://` + the absolute path, percent-encoding what URIs do not allow.
-    static func fileURI(_ path: String) -> String { "file://" + URIEncoding.path(path) }
+    public static func fileURI(_ path: String) -> String { "file://" + URIEncoding.path(path) }
 
     static func unique(_ folders: [String]) -> [String] {
         var out: [String] = []
         for f in folders where !out.contains(FileWalker.normalize(f)) { out.append(FileWalker.normalize(f)) }
         return out
+    }
+
+    /// Where `root` is inside its repository (the nearest folder at or above it holding `.git`),
+    /// as a relative path; nil when it is the repository's top or not in one.
+    public static func pathInRepository(_ root: String) -> String? {
+        let absolute = ConstitutionStore.absolute(root)
+        var dir = absolute
+        while true {
+            if ConstitutionStore.exists(dir + "/.git") {
+                return dir == absolute ? nil : String(absolute.dropFirst(dir == "/" ? 1 : dir.count + 1))
+            }
+            if dir == "/" { return nil }
+            dir = ConstitutionStore.parent(dir)
+        }
     }
 
     /// `path` relative to folder `root` when inside it (both as given, normalised).

@@ -103,6 +103,26 @@ public struct LintReport: Sendable {
         self.toolVersion = toolVersion
     }
 
+    /// The report with every path (findings, errors, waivers, relative incident paths, source
+    /// line keys) put under `prefix`: for formats read from the repository's top (annotations,
+    /// SARIF, JUnit, Markdown links) when a sub-folder was linted.
+    public func relocated(under prefix: String) -> LintReport {
+        guard !prefix.isEmpty, prefix != "." else { return self }
+        func moved(_ path: String) -> String { path.hasPrefix("/") ? path : prefix + "/" + path }
+        var copy = self
+        copy.findings = findings.map { var f = $0; f.path = moved(f.path); return f }
+        copy.errors = errors.map { var d = $0; d.path = moved(d.path); return d }
+        copy.waived = waived.map { var w = $0; w.finding.path = moved(w.finding.path); w.waiverPath = moved(w.waiverPath); return w }
+        copy.rules = rules.map { var r = $0; r.incidentPath = r.incidentPath.map(moved); return r }
+        var lines: [String: String] = [:]
+        for (key, line) in sourceLines {
+            guard let nul = key.firstIndex(of: "\u{0}") else { continue }
+            lines[moved(String(key[..<nul])) + String(key[nul...])] = line
+        }
+        copy.sourceLines = lines
+        return copy
+    }
+
     /// The key for ``sourceLines``.
     public static func lineKey(_ path: String, _ line: Int) -> String { "\(path)\u{0}\(line)" }
 

@@ -123,9 +123,22 @@ struct LintCommand: ParsableCommand {
         var plan = pairs
         if plan.isEmpty { plan = outcome.config.formats.map { OutputPlan.Item(format: $0.format, output: $0.output) } }
         if plan.isEmpty { plan = LintConfig.defaults.formats.map { OutputPlan.Item(format: $0.format, output: $0.output) } }
+        // Formats that CI reads against the repository (annotations, SARIF, JUnit, Markdown
+        // links) get paths from the repository's top when a sub-folder was linted; with --root
+        // the paths stay relative to it, as asked.
+        let linted = root ?? (inputs.count == 1 && ConstitutionStore.isDirectory(inputs[0]) ? inputs[0] : ".")
+        let inRepository = root == nil ? Linter.pathInRepository(linted) : nil
         for item in plan {
             let styled = item.output == nil ? global.style : TerminalStyle(enabled: false)
-            let text = ReportFormats.render(outcome.report, format: item.format, style: styled, quiet: quiet, helpURIBase: outcome.helpURIBase)
+            let fromTop = ["github", "sarif", "junit", "markdown"].contains(item.format) ? inRepository : nil
+            let report = fromTop.map { outcome.report.relocated(under: $0) } ?? outcome.report
+            var base = outcome.helpURIBase
+            if let fromTop, outcome.config.helpURIBase == nil {
+                // The default base is the linted folder; the paths now start at the repository's top.
+                let top = String(ConstitutionStore.absolute(linted).dropLast(fromTop.count + 1))
+                base = Linter.fileURI(top.isEmpty ? "/" : top) + "/"
+            }
+            let text = ReportFormats.render(report, format: item.format, style: styled, quiet: quiet, helpURIBase: base)
             if let path = item.output {
                 if let error = AtomicFile.write(path, text) {
                     printError("constitution: error: \(error)")

@@ -170,3 +170,31 @@ struct GitIgnoreTests {
         #expect(!global.stdout.contains("k8s/sc.yaml"), "\(global.stdout)")
     }
 }
+
+/// Annotations land on the right file when a sub-folder is linted (issue 13 §5).
+@Suite("CI formats use paths from the repository's top (real binary)")
+struct RepositoryPathTests {
+    let bin = TestSupport.binary
+    let starter = TestSupport.packageRoot
+
+    @Test func aSubFolderIsReportedFromTheTop() {
+        let root = TestSupport.makeTemporaryDirectory()
+        defer { TestSupport.remove(root) }
+        TestSupport.write([
+            ".git/HEAD": "ref: refs/heads/main\n",
+            "k8s/ok.yaml": "apiVersion: v1\nkind: Service\nmetadata: {name: s}\nspec:\n  type: LoadBalancer\n  ports: [{port: 22}]\n",
+        ], under: root)
+        let env = ["XDG_CACHE_HOME": root + "/.cache"]
+        let github = TestSupport.run(bin, ["lint", "k8s", "--constitution", starter, "--format", "github"], directory: root, environment: env)
+        #expect(github.stdout.contains("::error file=k8s/ok.yaml,line=6,col=18,"), "\(github.stdout)")
+        let junit = TestSupport.run(bin, ["lint", "k8s", "--constitution", starter, "--format", "junit"], directory: root, environment: env)
+        #expect(junit.stdout.contains("name=\"k8s/ok.yaml:6:18\""))
+        let sarif = TestSupport.run(bin, ["lint", "k8s", "--constitution", starter, "--format", "sarif"], directory: root, environment: env)
+        #expect(sarif.stdout.contains("\"uri\": \"k8s/ok.yaml\""))
+        // The terminal's text stays relative to what was linted, and --root keeps its own paths.
+        let text = TestSupport.run(bin, ["lint", "k8s", "--constitution", starter], directory: root, environment: env)
+        #expect(text.stdout.hasPrefix("ok.yaml:"), "\(text.stdout)")
+        let rooted = TestSupport.run(bin, ["lint", "k8s", "--root", "k8s", "--constitution", starter, "--format", "github"], directory: root, environment: env)
+        #expect(rooted.stdout.contains("::error file=ok.yaml,"), "\(rooted.stdout)")
+    }
+}

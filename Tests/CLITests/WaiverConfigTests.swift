@@ -125,7 +125,7 @@ struct MachineFormatTests {
             TestSupport.binary,
             ["lint", lab, "--format", "sarif", "--output", dir + "/lab.sarif", "--format", "junit", "--output", dir + "/lab.xml", "--format", "github", "--format", "markdown", "--output", dir + "/summary.md"])
         #expect(result.status == 1)
-        #expect(result.stdout.contains("::error file=k8s/apps/gitea/service-ssh.yaml,line=17,col=13,title=loadbalancer-not-on-ssh-port"))
+        #expect(result.stdout.contains("::error file=examples/homelab/k8s/apps/gitea/service-ssh.yaml,line=17,col=13,title=loadbalancer-not-on-ssh-port"))
         let sarif = TestSupport.readText(dir + "/lab.sarif")
         #expect(sarif.contains("\"helpUri\": \"file://"))
         #expect(sarif.contains("\"columnKind\": \"unicodeCodePoints\""))
