@@ -134,11 +134,39 @@ public struct FileWalker: Sendable {
         return missing
     }
 
-    /// Git's default global excludes file: `$XDG_CONFIG_HOME/git/ignore`, else
-    /// `~/.config/git/ignore` (a `core.excludesFile` set in `~/.gitconfig` is not read).
+    /// Git's global excludes file: `core.excludesFile` from `~/.gitconfig` (`~/` expanded),
+    /// else the default `$XDG_CONFIG_HOME/git/ignore`, else `~/.config/git/ignore`.
     static func globalExcludesFile() -> String? {
+        let home = getenv("HOME").flatMap { $0.pointee != 0 ? String(cString: $0) : nil }
+        if let home, let configured = excludesFile(inGitConfig: home + "/.gitconfig") {
+            return configured.hasPrefix("~/") ? home + configured.dropFirst(1) : configured
+        }
         if let xdg = getenv("XDG_CONFIG_HOME"), xdg.pointee != 0 { return String(cString: xdg) + "/git/ignore" }
-        if let home = getenv("HOME"), home.pointee != 0 { return String(cString: home) + "/.config/git/ignore" }
+        return home.map { $0 + "/.config/git/ignore" }
+    }
+
+    /// `excludesfile = PATH` of the `[core]` section of a git config file, if set.
+    static func excludesFile(inGitConfig path: String) -> String? {
+        guard case .success(let bytes) = FileReader.read(path, limit: 1 << 20) else { return nil }
+        func trimmed<S: StringProtocol>(_ s: S) -> String {
+            var t = Substring(s)
+            while let f = t.first, f == " " || f == "\t" || f == "\r" { t = t.dropFirst() }
+            while let l = t.last, l == " " || l == "\t" || l == "\r" { t = t.dropLast() }
+            return String(t)
+        }
+        var inCore = false
+        for raw in String(decoding: bytes, as: UTF8.self).split(separator: "\n") {
+            let line = trimmed(raw)
+            if line.hasPrefix("[") {
+                inCore = line.lowercased().hasPrefix("[core]")
+                continue
+            }
+            guard inCore, let eq = line.firstIndex(of: "=") else { continue }
+            guard trimmed(line[..<eq]).lowercased() == "excludesfile" else { continue }
+            var value = trimmed(line[line.index(after: eq)...])
+            if value.count >= 2, value.hasPrefix("\""), value.hasSuffix("\"") { value = String(value.dropFirst().dropLast()) }
+            return value.isEmpty ? nil : value
+        }
         return nil
     }
 

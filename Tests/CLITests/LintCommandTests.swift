@@ -166,8 +166,14 @@ struct GitIgnoreTests {
         }
         // The user's global excludes file counts too.
         TestSupport.write(["config/git/ignore": "k8s/sc.yaml\n"], under: root)
-        let global = TestSupport.run(bin, ["files", root], environment: ["XDG_CONFIG_HOME": root + "/config"])
+        let global = TestSupport.run(bin, ["files", root], environment: ["XDG_CONFIG_HOME": root + "/config", "HOME": root + "/nohome"])
         #expect(!global.stdout.contains("k8s/sc.yaml"), "\(global.stdout)")
+        // …and core.excludesFile in ~/.gitconfig, ~ expanded, wins over the default place.
+        TestSupport.write(["home/.gitconfig": "[user]\n  name = x\n[core]\n\texcludesFile = ~/my-ignore\n", "home/my-ignore": "k8s/sc.yaml\n"], under: root)
+        let plain = TestSupport.run(bin, ["files", root], environment: ["HOME": root + "/nohome", "XDG_CONFIG_HOME": root + "/none"])
+        #expect(plain.stdout.contains("k8s/sc.yaml"), "\(plain.stdout)")
+        let configured = TestSupport.run(bin, ["files", root], environment: ["HOME": root + "/home", "XDG_CONFIG_HOME": root + "/none"])
+        #expect(!configured.stdout.contains("k8s/sc.yaml"), "\(configured.stdout)")
     }
 }
 
