@@ -27,10 +27,12 @@ public enum Doctor {
         var checks: [Check] = []
         checks.append(toolOnPath())
         var rules: [Rule] = []
+        var loaded = false
         do {
             let location = try Linter.locateConstitution(explicit: explicit, root: root)
             let constitution = try Linter.loadConstitution(at: location)
             rules = constitution.rules
+            loaded = true
             checks.append(
                 Check(
                     name: "constitution", ok: !rules.isEmpty,
@@ -43,7 +45,12 @@ public enum Doctor {
         checks.append(agentFiles(root: root, constitution: explicit, render: render))
         let (settings, hookCommand) = settingsCheck(root: root, rules: rules)
         checks.append(settings)
-        if let hookCommand { checks.append(probe(hookCommand, root: root, rules: rules)) }
+        if let hookCommand {
+            checks.append(
+                loaded
+                    ? probe(hookCommand, root: root, rules: rules)
+                    : Check(name: "guard hook", ok: false, detail: "not probed: the constitution does not load", fix: "fix the constitution first (above)"))
+        }
         checks.append(preCommit(root: root))
         checks.append(workflow(root: root))
         return checks
