@@ -24,10 +24,32 @@ public enum Initializer {
     ]
 
     /// Copies `starter`'s incidents/, rules/ and templates/ into `target`, plus the extras named
-    /// in `with` (`workflow`, `pre-commit`).
-    public static func run(starter: String, target: String, with: Set<String> = []) -> Result<Outcome, InitError> {
+    /// in `with` (`workflow`, `pre-commit`). With `empty`, only the templates, the folders'
+    /// READMEs and a `.constitution.yaml` that names this constitution: no incident, no rule.
+    /// The `.constitution.yaml` that `init --empty` writes: it names this repository's own
+    /// constitution, so having no rules yet is on purpose and the starter rules do not apply.
+    public static let emptyConfig = """
+        # constitution's settings for this repository (README: "Configuration").
+        schema: 1
+        # This repository's own constitution (incidents/ and rules/ here): enforced as it is,
+        # even while it has no rules yet. Write incidents with `constitution incident new`.
+        constitution: .
+
+        """
+
+    public static func run(starter: String, target: String, with: Set<String> = [], empty: Bool = false) -> Result<Outcome, InitError> {
         var written: [String] = []
         var kept: [String] = []
+        if empty {
+            let destination = target + "/.constitution.yaml"
+            if ConstitutionStore.exists(destination) {
+                kept.append(".constitution.yaml")
+            } else if let error = AtomicFile.write(destination, emptyConfig) {
+                return .failure(InitError(message: error))
+            } else {
+                written.append(".constitution.yaml")
+            }
+        }
         for extra in extras where with.contains(extra.flag) {
             let destination = target + "/" + extra.destination
             if ConstitutionStore.exists(destination) {
@@ -54,7 +76,8 @@ public enum Initializer {
         }
         for folder in folders {
             let walk = FileWalker().walk([starter + "/" + folder], displayRoot: starter)
-            for file in walk.files where file.walkError == nil {
+            // An empty start takes the templates and the folders' READMEs, no incident or rule.
+            for file in walk.files where file.walkError == nil && (!empty || folder == "templates" || file.path.hasSuffix("/README.md")) {
                 let destination = target + "/" + file.path
                 if ConstitutionStore.exists(destination) {
                     kept.append(file.path)

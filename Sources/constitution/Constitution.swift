@@ -17,7 +17,7 @@ struct Constitution: ParsableCommand {
         version: ToolVersion.number,
         subcommands: [
             LintCommand.self, FilesCommand.self, CompileCommand.self, TestCommand.self, RulesCommand.self, CoverageCommand.self, InitCommand.self,
-            RenderCommand.self, GuardCommand.self, InstallCommand.self, DoctorCommand.self,
+            RenderCommand.self, GuardCommand.self, InstallCommand.self, DoctorCommand.self, IncidentCommand.self,
         ]
     )
 

@@ -59,7 +59,9 @@ struct InitCommand: ParsableCommand {
         discussion: """
             Copies the starter incidents, compiled rules and templates into DIR (default: .). \
             Existing files are never overwritten: they are listed as kept. Edit the incidents to \
-            match your lab, then run `constitution compile`.
+            match your lab, then run `constitution compile`. With --empty, starts from your own \
+            lessons instead: the folders, the templates and a .constitution.yaml naming this \
+            constitution (so the starter rules do not apply), and no incident.
 
             Exit codes: 0 done; 2 usage error; 3 the starter constitution is not installed.
             """
@@ -74,6 +76,9 @@ struct InitCommand: ParsableCommand {
     @Flag(name: .long, help: "Also write .pre-commit-config.yaml using the constitution hook.")
     var withPreCommit = false
 
+    @Flag(name: .long, help: "Start empty: the folders, templates and a .constitution.yaml naming this constitution, no incidents (then `constitution incident new`).")
+    var empty = false
+
     func run() throws {
         guard let starter = ConstitutionStore.starter() else {
             printError("constitution: error: the starter constitution is not installed (set CONSTITUTION_HOME)")
@@ -82,11 +87,16 @@ struct InitCommand: ParsableCommand {
         var extras: Set<String> = []
         if withWorkflow { extras.insert("workflow") }
         if withPreCommit { extras.insert("pre-commit") }
-        switch Initializer.run(starter: starter, target: directory, with: extras) {
+        switch Initializer.run(starter: starter, target: directory, with: extras, empty: empty) {
         case .success(let outcome):
             for path in outcome.written { print("wrote: \(path)") }
             for path in outcome.kept { print("kept (already exists): \(path)") }
-            print("\(outcome.written.count) files written, \(outcome.kept.count) kept; next: edit incidents/, then `constitution compile`")
+            if empty {
+                print("\(outcome.written.count) files written, \(outcome.kept.count) kept; an empty constitution: no rules are enforced yet")
+                print("next: constitution incident new \"WHAT HAPPENED\" --severity sev2, fill it in, then `constitution compile`")
+            } else {
+                print("\(outcome.written.count) files written, \(outcome.kept.count) kept; next: edit incidents/, then `constitution compile`")
+            }
             if !withWorkflow { print("to gate CI: constitution init --with-workflow (a Gitea Actions job)") }
             if !withPreCommit { print("to check before each commit: constitution init --with-pre-commit") }
         case .failure(let error):
