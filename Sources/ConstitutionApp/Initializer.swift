@@ -37,9 +37,54 @@ public enum Initializer {
 
         """
 
-    public static func run(starter: String, target: String, with: Set<String> = [], empty: Bool = false) -> Result<Outcome, InitError> {
+    /// The starter library's topics, in the order `init --list` shows them.
+    public static let topics: [(id: String, title: String)] = [
+        ("k3s", "k3s"), ("storage", "storage and backups"), ("gitops", "GitOps"), ("dns", "DNS"), ("proxmox", "Proxmox and CPU"),
+        ("identity", "ingress and identity"), ("compose", "Compose and media"), ("networking", "networking"), ("agents", "AI agents"),
+    ]
+
+    /// `init --list`: each topic with its incidents and the rules they taught.
+    public static func list(starter: String) -> String {
+        let constitution = ConstitutionStore.read(starter)
+        var out = ""
+        for topic in topics {
+            let incidents = constitution.incidents.filter { $0.topics.contains(topic.id) }
+            out += "\(topic.id) (\(topic.title)): \(incidents.count) incidents\n"
+            for incident in incidents {
+                out += "  \(incident.id) \(incident.title)\n"
+                let rules = incident.constraints.map(\.id)
+                if !rules.isEmpty { out += "    rules: \(rules.joined(separator: ", "))\n" }
+            }
+        }
+        out += "\nconstitution init --only TOPIC,TOPIC copies just those; constitution init --empty starts from none.\n"
+        return out
+    }
+
+    /// The topics of `names` that the starter library does not have.
+    public static func unknownTopics(_ names: Set<String>) -> [String] {
+        names.filter { name in !topics.contains { $0.id == name } }.sorted()
+    }
+
+    public static func run(
+        starter: String, target: String, with: Set<String> = [], empty: Bool = false, only: Set<String>? = nil
+    ) -> Result<Outcome, InitError> {
         var written: [String] = []
         var kept: [String] = []
+        // With `only`, the incidents of those topics and the rules they taught.
+        var chosen: Set<String>?
+        if let only {
+            let unknown = unknownTopics(only)
+            guard unknown.isEmpty else {
+                return .failure(InitError(message: "unknown topic \(unknown.joined(separator: ", ")); topics: \(topics.map(\.id).joined(separator: ", ")) (see `constitution init --list`)"))
+            }
+            let constitution = ConstitutionStore.read(starter)
+            var files: Set<String> = []
+            for incident in constitution.incidents where !only.isDisjoint(with: incident.topics) {
+                files.insert(incident.file)
+                for rule in incident.constraints { files.insert("rules/\(rule.id).yaml") }
+            }
+            chosen = files
+        }
         if empty {
             let destination = target + "/.constitution.yaml"
             if ConstitutionStore.exists(destination) {
@@ -78,6 +123,7 @@ public enum Initializer {
             let walk = FileWalker().walk([starter + "/" + folder], displayRoot: starter)
             // An empty start takes the templates and the folders' READMEs, no incident or rule.
             for file in walk.files where file.walkError == nil && (!empty || folder == "templates" || file.path.hasSuffix("/README.md")) {
+                if let chosen, folder != "templates", !file.path.hasSuffix("/README.md"), !chosen.contains(file.path) { continue }
                 let destination = target + "/" + file.path
                 if ConstitutionStore.exists(destination) {
                     kept.append(file.path)

@@ -79,6 +79,16 @@ struct InitCommand: ParsableCommand {
     @Flag(name: .long, help: "Start empty: the folders, templates and a .constitution.yaml naming this constitution, no incidents (then `constitution incident new`).")
     var empty = false
 
+    @Flag(name: .long, help: "List the starter library by topic, with each topic's incidents and rules, and write nothing.")
+    var list = false
+
+    @Option(name: .long, help: ArgumentHelp("Copy only the incidents (and their rules) of these topics; see --list.", valueName: "topic,topic"))
+    var only: String?
+
+    func validate() throws {
+        if empty && only != nil { throw ValidationError("--empty and --only cannot be combined") }
+    }
+
     func run() throws {
         guard let starter = ConstitutionStore.starter() else {
             printError("constitution: error: the starter constitution is not installed (set CONSTITUTION_HOME)")
@@ -87,7 +97,12 @@ struct InitCommand: ParsableCommand {
         var extras: Set<String> = []
         if withWorkflow { extras.insert("workflow") }
         if withPreCommit { extras.insert("pre-commit") }
-        switch Initializer.run(starter: starter, target: directory, with: extras, empty: empty) {
+        if list {
+            print(Initializer.list(starter: starter), terminator: "")
+            return
+        }
+        let topics = only.map { Set($0.split(separator: ",").map { String($0).filter { $0 != " " } }.filter { !$0.isEmpty }) }
+        switch Initializer.run(starter: starter, target: directory, with: extras, empty: empty, only: topics) {
         case .success(let outcome):
             for path in outcome.written { print("wrote: \(path)") }
             for path in outcome.kept { print("kept (already exists): \(path)") }
@@ -96,6 +111,10 @@ struct InitCommand: ParsableCommand {
                 print("next: constitution incident new \"WHAT HAPPENED\" --severity sev2, fill it in, then `constitution compile`")
             } else {
                 print("\(outcome.written.count) files written, \(outcome.kept.count) kept; next: edit incidents/, then `constitution compile`")
+                if topics == nil {
+                    print("these are someone else's lessons: `constitution init --list` shows them by topic; drop what does not apply by")
+                    print("deleting its incidents and running `constitution compile` (their rules go too), or start again with --only TOPIC,…")
+                }
             }
             if !withWorkflow { print("to gate CI: constitution init --with-workflow (a Gitea Actions job)") }
             if !withPreCommit { print("to check before each commit: constitution init --with-pre-commit") }

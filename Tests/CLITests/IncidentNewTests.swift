@@ -67,3 +67,39 @@ struct IncidentNewTests {
         #expect(TestSupport.run(bin, ["incident", "new", "   "], directory: root).status == 2)
     }
 }
+
+/// Starting from chosen topics of the starter library (issue 15 §1).
+@Suite("init --list and --only (real binary)")
+struct InitTopicsTests {
+    let bin = TestSupport.binary
+
+    @Test func listAndOnly() {
+        let list = TestSupport.run(bin, ["init", "--list"])
+        #expect(list.status == 0)
+        for topic in ["k3s (k3s):", "storage (storage and backups):", "gitops (GitOps):", "dns (DNS):", "proxmox (Proxmox and CPU):",
+                      "identity (ingress and identity):", "compose (Compose and media):", "networking (networking):"] {
+            #expect(list.stdout.contains(topic), "\(topic)")
+        }
+        #expect(list.stdout.contains("  INC-0001 klipper-lb DNAT"))
+        #expect(list.stdout.contains("rules: k3s-servicelb-disabled, loadbalancer-needs-metallb-pool, loadbalancer-not-on-ssh-port"))
+
+        let root = TestSupport.makeTemporaryDirectory()
+        defer { TestSupport.remove(root) }
+        TestSupport.write([".git/HEAD": "ref: refs/heads/main\n"], under: root)
+        let only = TestSupport.run(bin, ["init", root, "--only", "k3s, storage"])
+        #expect(only.status == 0, "\(only.stderr)")
+        #expect(TestSupport.readBytes(root + "/incidents/INC-0001-klipper-lb-dnat.yaml") != nil)
+        #expect(TestSupport.readBytes(root + "/incidents/INC-0004-dnsmasq-wildcard-cluster-dns.yaml") == nil, "not chosen")
+        #expect(TestSupport.readBytes(root + "/rules/dnsmasq-no-zone-wildcard.yaml") == nil, "nor its rule")
+        #expect(TestSupport.run(bin, ["compile", "--check"], directory: root).status == 0, "what was copied is consistent")
+        // The agent's CLAUDE.md holds only the chosen lessons.
+        #expect(TestSupport.run(bin, ["render", "--root", root], directory: root).status == 0)
+        let claude = TestSupport.readText(root + "/CLAUDE.md")
+        #expect(claude.contains("servicelb"))
+        #expect(!claude.contains("dnsmasq"))
+        let unknown = TestSupport.run(bin, ["init", root, "--only", "kubernetes"])
+        #expect(unknown.status == 2)
+        #expect(unknown.stderr.contains("unknown topic kubernetes; topics: k3s, storage"))
+        #expect(TestSupport.run(bin, ["init", root, "--only", "k3s", "--empty"]).status == 2)
+    }
+}

@@ -23,6 +23,9 @@ public struct Incident: Sendable {
     /// One line each.
     public var lessons: [String]
     public var references: [String]
+    /// The starter library's topics it belongs to (`k3s`, `storage`…), for `init --list` and
+    /// `init --only`.
+    public var topics: [String] = []
     /// The rules it taught (decoded from `constraints:`).
     public var constraints: [Rule]
     /// The record's file (display path) and location of its `id`.
@@ -37,7 +40,7 @@ public enum IncidentDecoder {
     /// Every key a record may have.
     public static let keys = [
         "schema", "id", "kind", "title", "date", "severity", "status", "systems", "summary", "symptoms", "root_cause",
-        "impact", "resolution", "lessons", "references", "constraints",
+        "impact", "resolution", "lessons", "references", "topics", "constraints",
     ]
     static let statuses = ["open", "mitigated", "resolved", "accepted", "superseded"]
 
@@ -102,7 +105,7 @@ public enum IncidentDecoder {
             systems: r.stringList(root, "systems"), summary: summary, symptoms: r.stringList(root, "symptoms"),
             rootCause: r.optionalString(root, "root_cause"), impact: r.optionalString(root, "impact"),
             resolution: r.optionalString(root, "resolution"), lessons: lessons, references: r.stringList(root, "references"),
-            constraints: constraints, file: path, location: root.location)
+            topics: r.stringList(root, "topics"), constraints: constraints, file: path, location: root.location)
         return (r.hasErrors ? nil : incident, r.diagnostics, decoder.queryCount)
     }
 
