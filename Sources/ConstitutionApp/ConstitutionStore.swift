@@ -292,6 +292,20 @@ public enum ConstitutionStore {
         return p.isEmpty ? "/" : p
     }
 
+    /// Whether `path` is a file this process may execute (not a folder).
+    public static func isExecutableFile(_ path: String) -> Bool {
+        access(path, X_OK) == 0 && !isDirectory(path)
+    }
+
+    /// Where `program` resolves on `$PATH` (the first executable file of that name), or nil.
+    public static func onPath(_ program: String) -> String? {
+        let path = getenv("PATH").map { String(cString: $0) } ?? ""
+        for dir in path.split(separator: ":") where isExecutableFile(String(dir) + "/" + program) {
+            return String(dir) + "/" + program
+        }
+        return nil
+    }
+
     public static func isDirectory(_ path: String) -> Bool {
         var st = stat()
         return stat(path, &st) == 0 && st.st_mode & S_IFMT == S_IFDIR

@@ -56,18 +56,8 @@ public enum Doctor {
         return checks
     }
 
-    /// Where `program` resolves on PATH, or nil.
-    static func onPath(_ program: String) -> String? {
-        let path = getenv("PATH").map { String(cString: $0) } ?? ""
-        for dir in path.split(separator: ":") {
-            let candidate = String(dir) + "/" + program
-            if access(candidate, X_OK) == 0, !ConstitutionStore.isDirectory(candidate) { return candidate }
-        }
-        return nil
-    }
-
     static func toolOnPath() -> Check {
-        guard let found = onPath("constitution") else {
+        guard let found = ConstitutionStore.onPath("constitution") else {
             return Check(
                 name: "on PATH", ok: false, detail: "`constitution` is not on PATH: the agent's hook, pre-commit and your shell cannot run it",
                 fix: "`./constitution install` from a clone (or unpack the release archive), then add the folder it names to PATH")

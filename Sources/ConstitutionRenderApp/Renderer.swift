@@ -49,15 +49,13 @@ public enum Renderer {
     /// nil when its program resolves (a path that is an executable file, or a name on PATH).
     /// Claude Code treats a hook that is not found as a non-blocking error and lets the call
     /// through, so this must be said.
-    public static func hookProblem(_ command: String, path: String? = nil) -> String? {
+    public static func hookProblem(_ command: String) -> String? {
         guard let program = command.split(separator: " ").first.map(String.init) else { return "the hook command is empty" }
-        func executable(_ file: String) -> Bool { access(file, X_OK) == 0 && !ConstitutionStore.isDirectory(file) }
         if program.contains("/") {
-            if executable(program) { return nil }
+            if ConstitutionStore.isExecutableFile(program) { return nil }
             return "the hook command `\(command)` will not run: \(program) is not an executable file; Claude Code would let every tool call through. Fix: point --guard-command at the installed program (see `constitution install`)"
         }
-        let search = path ?? getenv("PATH").map { String(cString: $0) } ?? ""
-        for dir in search.split(separator: ":") where executable(String(dir) + "/" + program) { return nil }
+        if ConstitutionStore.onPath(program) != nil { return nil }
         return "the hook command `\(command)` will not be found: `\(program)` is not on PATH, so Claude Code would let every tool call through. Fix: run `./constitution install` from a clone (or install the release archive) and add its folder to PATH, or render with --guard-command '/full/path/to/constitution guard'"
     }
 

@@ -63,29 +63,28 @@ public enum AgentPatterns {
     /// syntax: `kubectl apply*` → `Bash(kubectl apply *)` (a single trailing ` *` also matches
     /// the bare command, and the space keeps `kubectl applyx` out).
     public static func denyRule(_ pattern: String) -> String {
-        var p = pattern
-        while p.hasSuffix("*") { p.removeLast() }
-        while p.hasSuffix(" ") { p.removeLast() }
-        return pattern.hasSuffix("*") ? "Bash(\(p) *)" : "Bash(\(p))"
+        pattern.hasSuffix("*") ? "Bash(\(stem(pattern)) *)" : "Bash(\(pattern))"
     }
 
     /// The legacy prefix form earlier versions wrote for a pattern (`Bash(kubectl apply:*)`),
     /// which render replaces by ``denyRule(_:)``; nil for a pattern without a trailing `*`.
     public static func legacyDenyRule(_ pattern: String) -> String? {
-        guard pattern.hasSuffix("*") else { return nil }
-        var p = pattern
-        while p.hasSuffix("*") { p.removeLast() }
-        while p.hasSuffix(" ") { p.removeLast() }
-        return "Bash(\(p):*)"
+        pattern.hasSuffix("*") ? "Bash(\(stem(pattern)):*)" : nil
     }
 
     /// A command that the pattern forbids, to probe a guard with (`kubectl apply*` →
     /// `kubectl apply -f constitution-doctor-probe.yaml`).
     public static func probe(_ pattern: String) -> String {
+        stem(pattern) + " -f constitution-doctor-probe.yaml"
+    }
+
+    /// The pattern without its trailing `*`s and the spaces before them (`kubectl apply *` →
+    /// `kubectl apply`).
+    static func stem(_ pattern: String) -> String {
         var p = pattern
         while p.hasSuffix("*") { p.removeLast() }
         while p.hasSuffix(" ") { p.removeLast() }
-        return p + " -f constitution-doctor-probe.yaml"
+        return p
     }
 
     /// The files `command`'s output redirections write, as written (`> .constitutionignore`).
