@@ -47,6 +47,8 @@ struct EvalContext {
     var someCache: SomeCache? = nil
     /// A projected subject's values by `{self: …}` path text (see ``BoundRule``).
     var projection: [String: [Value]]? = nil
+    /// When set, every condition tried is recorded here (`rules trace`, failing examples).
+    var trace: EvalTrace? = nil
 }
 
 /// Memoised `some:` results: thousands of manifests asking "is my folder some Application's
@@ -61,6 +63,12 @@ final class SomeCache: @unchecked Sendable {
 /// hit is reported.
 enum ConditionEvaluator {
     static func evaluate(_ c: Condition, _ v: Value, universal: Bool, _ ctx: EvalContext) -> (Bool, SourceLocation) {
+        guard let trace = ctx.trace else { return step(c, v, universal: universal, ctx) }
+        return trace.record(c, v, universal: universal, ctx) { step(c, v, universal: universal, ctx) }
+    }
+
+    /// One condition against one value; nested conditions go back through ``evaluate``.
+    private static func step(_ c: Condition, _ v: Value, universal: Bool, _ ctx: EvalContext) -> (Bool, SourceLocation) {
         switch c {
         case .always:
             return (true, v.location)
@@ -186,13 +194,18 @@ enum ConditionEvaluator {
                 found = known
             } else {
                 // Inside `where`, `{self: …}` and `{file: …}` still mean the rule's own subject.
+                // A trace names the candidate that matched, not every candidate's conditions.
+                var inner = ctx
+                inner.trace = nil
                 for candidate in candidates {
-                    let (h, _) = evaluate(q.condition, candidate.value, universal: false, ctx)
+                    let (h, _) = evaluate(q.condition, candidate.value, universal: false, inner)
                     if h {
                         found = true
+                        ctx.trace?.note("matched \(EvalTrace.describe(candidate.value)) in \(candidate.file.path)")
                         break
                     }
                 }
+                if !found { ctx.trace?.note("no candidate matched (\(candidates.count) in the tree)") }
                 if let key { ctx.someCache?.results[key] = found }
             }
             if found { return (true, v.location) }

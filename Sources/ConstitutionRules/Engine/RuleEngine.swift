@@ -136,7 +136,7 @@ public struct RuleEngine: Sendable {
     /// Facet extraction context.
     public let facetContext: FacetContext
     /// The rules' selections, then the queries', prepared for reading on every file.
-    private let plans: [SelectionPlan]
+    let plans: [SelectionPlan]
 
     /// Creates an engine over bound rules.
     public init(rules: [BoundRule], facetContext: FacetContext = FacetContext()) {
@@ -274,26 +274,32 @@ public struct RuleEngine: Sendable {
     /// One subject against one rule: a finding or nil.
     static func check(
         _ bound: BoundRule, subject: Value, anchor: SourceLocation, file: FileInfo, index: RepoIndex?, someCache: SomeCache? = nil,
-        projected: [String: [Value]]? = nil, phase1Trigger: SourceLocation? = nil
+        projected: [String: [Value]]? = nil, phase1Trigger: SourceLocation? = nil, trace: EvalTrace? = nil
     ) -> Finding? {
         var ctx = EvalContext(subject: subject, subjectAnchor: anchor, file: file, params: bound.params, index: index, someCache: someCache)
         ctx.projection = projected
+        ctx.trace = trace
+        func evaluate(_ section: String, _ c: Condition, universal: Bool) -> (Bool, SourceLocation) {
+            guard let trace else { return ConditionEvaluator.evaluate(c, subject, universal: universal, ctx) }
+            return trace.section(section) { ConditionEvaluator.evaluate(c, subject, universal: universal, ctx) }
+        }
         var trigger: SourceLocation? = phase1Trigger
-        // `index != nil` is phase 2, where a join-free `when` has already been checked.
-        if let when = bound.when, !(index != nil && bound.whenInPhase1) {
-            let (holds, witness) = ConditionEvaluator.evaluate(when, subject, universal: false, ctx)
+        // `index != nil` is phase 2, where a join-free `when` has already been checked (a trace
+        // evaluates everything in one go).
+        if let when = bound.when, trace != nil || !(index != nil && bound.whenInPhase1) {
+            let (holds, witness) = evaluate("when", when, universal: false)
             if !holds { return nil }
             trigger = witness
         }
         var at: SourceLocation?
         if let require = bound.require {
-            let (holds, witness) = ConditionEvaluator.evaluate(require, subject, universal: true, ctx)
+            let (holds, witness) = evaluate("require", require, universal: true)
             // A missing cross-document match can only point at the whole subject: it is
             // reported where the `when` condition matched, the more specific node.
             if !holds { at = witness == subject.location && require.isCrossDocument ? (trigger ?? witness) : witness }
         }
         if at == nil, let forbid = bound.forbid {
-            let (holds, witness) = ConditionEvaluator.evaluate(forbid, subject, universal: false, ctx)
+            let (holds, witness) = evaluate("forbid", forbid, universal: false)
             if holds { at = witness }
         }
         guard let at else { return nil }
