@@ -10,13 +10,16 @@ public struct Diagnostic: Sendable, Hashable {
     public var severity: Severity
     /// One line, no trailing period, e.g. `duplicate key 'name' (first at line 3)`.
     public var message: String
+    /// Lines printed under the message and its source line (a rule example's trace).
+    public var notes: [String]
 
     /// Creates a diagnostic.
-    public init(path: String, location: SourceLocation, severity: Severity, message: String) {
+    public init(path: String, location: SourceLocation, severity: Severity, message: String, notes: [String] = []) {
         self.path = path
         self.location = location
         self.severity = severity
         self.message = message
+        self.notes = notes
     }
 
     /// Orders by path, then position, then message, so output never depends on scheduling.

@@ -41,9 +41,11 @@ public enum DiagnosticFormatter {
 
     /// Formats a ``Diagnostic`` (its message made displayable).
     public static func format(_ d: Diagnostic, sourceLine: String?, style: TerminalStyle) -> String {
-        format(
+        var out = format(
             path: d.path, location: d.location, severity: d.severity.rawValue, message: displayable(d.message),
             sourceLine: sourceLine, style: style)
+        for note in d.notes { out += "\n  " + displayable(note) }
+        return out
     }
 
     /// `text` with every control character but tab replaced by one visible character: C0

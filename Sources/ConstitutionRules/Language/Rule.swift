@@ -16,6 +16,22 @@ public struct RuleExample: Sendable {
     public var text: String
     /// Where the example is written in the rule or incident file.
     public var location: SourceLocation
+    /// The snippet's own lines mapped to the rule or incident file (nil for examples made in
+    /// code): a snippet position is reported at its file line.
+    public var textLines: LocatedText? = nil
+    /// The example's number among the rule's examples of the same expectation, from 1.
+    public var number: Int = 1
+
+    /// Where snippet position `line:column` is in the rule or incident file, when known
+    /// exactly (a `|` block maps line by line).
+    public func fileLocation(line: Int, column: Int) -> SourceLocation? {
+        guard let lines = textLines, lines.exact, line >= 1, line <= lines.lineStarts.count else { return nil }
+        let start = lines.lineStarts[line - 1]
+        // The byte offset: the snippet line's first column - 1 scalars, in UTF-8.
+        let text = lines.lines[line - 1].text
+        let bytes = text.unicodeScalars.prefix(max(0, column - 1)).reduce(0) { $0 + String($1).utf8.count }
+        return SourceLocation(line: start.line, column: start.column + column - 1, offset: start.offset + bytes)
+    }
 }
 
 /// Where a rule came from.

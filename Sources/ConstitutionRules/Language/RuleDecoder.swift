@@ -387,7 +387,10 @@ public struct RuleDecoder {
                     continue
                 }
                 let path = reader.optionalString(item, "path") ?? Self.defaultExamplePath(kind)
-                out.append(RuleExample(expectation: expectation, kind: kind, path: path, text: text, location: item.location))
+                var example = RuleExample(expectation: expectation, kind: kind, path: path, text: text, location: item.location)
+                example.textLines = item["text"].flatMap(LocatedText.init(scalar:))
+                example.number = out.filter { $0.expectation == expectation }.count + 1
+                out.append(example)
             }
         }
         return out
