@@ -293,7 +293,7 @@ public enum Compiler {
         // schema errors in incidents and hand-written rules stop it.
         let generatedPaths = Set(constitution.generated.map(\.path))
         let relevant = constitution.diagnostics.filter { d in
-            !(generatedPaths.contains(d.path) || constitution.stale.contains { $0.hasPrefix(d.path + " ") })
+            !(generatedPaths.contains(d.path) || constitution.stale.contains { $0.path == d.path })
         }
         if relevant.contains(where: { $0.severity == .error }) {
             throw ConstitutionProblem(diagnostics: relevant.map(located), messages: [])

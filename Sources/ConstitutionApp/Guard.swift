@@ -55,7 +55,7 @@ public enum Guard {
         if let error = constitution.diagnostics.first(where: { $0.severity == .error }) {
             problem = "\(directory)/\(error.path):\(error.location.line):\(error.location.column): \(error.message)"
         } else {
-            problem = "its compiled rules are stale (\(constitution.stale.joined(separator: ", "))); run `constitution compile`"
+            problem = "its compiled rules are stale (\(constitution.stale.map(\.description).joined(separator: ", "))); run `constitution compile`"
         }
         if let copy = ConstitutionStore.verifiedCopy(directory) {
             return Enforcement(

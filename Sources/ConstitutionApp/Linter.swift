@@ -88,7 +88,7 @@ public enum Linter {
         if !constitution.stale.isEmpty {
             throw ConstitutionProblem(
                 diagnostics: [],
-                messages: constitution.stale.map { "\(location.directory)/\($0)" } + ["the compiled rules are stale: run `constitution compile` in \(location.directory)"])
+                messages: constitution.stale.map { "\(location.directory)/\($0.description)" } + ["the compiled rules are stale: run `constitution compile` in \(location.directory)"])
         }
         return constitution
     }

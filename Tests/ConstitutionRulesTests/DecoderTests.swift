@@ -215,7 +215,7 @@ struct ConstitutionLoadTests {
         let messages = c.diagnostics.map { "\($0.path):\($0.location.line): \($0.message)" }
         #expect(messages.contains("incidents/INC-0002.yaml:9: duplicate rule id 'same' (also in incidents/INC-0001.yaml)"))
         #expect(messages.contains { $0.contains("duplicate incident id 'INC-0002'") })
-        #expect(c.stale.contains("rules/same.yaml is missing"))
+        #expect(c.stale.contains(StaleRule(path: "rules/same.yaml", reason: .missing)))
         #expect(c.generated.map(\.path) == ["rules/other.yaml", "rules/same.yaml", "rules/same.yaml"])
     }
 }

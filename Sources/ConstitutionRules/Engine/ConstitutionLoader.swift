@@ -13,6 +13,32 @@ public struct SourceFile: Sendable {
     }
 }
 
+/// A generated rule file that is not what `compile` would write now.
+public struct StaleRule: Sendable, Hashable, CustomStringConvertible {
+    /// Why it is stale.
+    public enum Reason: Sendable, Hashable {
+        /// Its content differs from its incident's constraint (edited by hand, or the incident changed).
+        case differs
+        /// Its constraint no longer exists in any incident.
+        case orphaned
+        /// A constraint's rule file is not there.
+        case missing
+    }
+
+    /// The file, relative to the constitution's folder (`rules/x.yaml`).
+    public var path: String
+    public var reason: Reason
+
+    /// `rules/x.yaml is missing`.
+    public var description: String {
+        switch reason {
+        case .differs: "\(path) differs from its incident (edited by hand, or the incident changed)"
+        case .orphaned: "\(path) was generated from a constraint that no longer exists"
+        case .missing: "\(path) is missing"
+        }
+    }
+}
+
 /// A loaded constitution: incidents, rules (from `rules/`), what `compile` would write, and
 /// every problem found, located.
 public struct Constitution: Sendable {
@@ -25,8 +51,8 @@ public struct Constitution: Sendable {
     /// What `compile` would write: `rules/<id>.yaml` → content.
     public var generated: [(path: String, content: String)]
     /// Generated rule files that differ from what the incidents say (stale or edited by hand),
-    /// missing ones, and orphans (their constraint is gone).
-    public var stale: [String]
+    /// missing ones, and orphans (their constraint is gone), sorted by path.
+    public var stale: [StaleRule]
     /// The files in `rules/` that carry the generated stamp (compile owns them).
     public var stampedFiles: Set<String> = []
 
@@ -95,7 +121,7 @@ public struct Constitution: Sendable {
         generated.sort { PathText.less($0.0, $1.0) }
 
         var rules: [Rule] = []
-        var stale: [String] = []
+        var stale: [StaleRule] = []
         var seenGenerated: Set<String> = []
         var stampedFiles: Set<String> = []
         for (i, file) in ruleFiles.enumerated() {
@@ -105,9 +131,9 @@ public struct Constitution: Sendable {
             if isGenerated && !knownFresh {
                 seenGenerated.insert(file.path)
                 if let expected = generated.first(where: { $0.0 == file.path }) {
-                    if expected.1 != text { stale.append("\(file.path) differs from its incident (edited by hand, or the incident changed)") }
+                    if expected.1 != text { stale.append(StaleRule(path: file.path, reason: .differs)) }
                 } else {
-                    stale.append("\(file.path) was generated from a constraint that no longer exists")
+                    stale.append(StaleRule(path: file.path, reason: .orphaned))
                 }
             }
             let yaml = parsed[incidentFiles.count + i]
@@ -134,14 +160,14 @@ public struct Constitution: Sendable {
             }
         }
         for (path, _) in generated where !seenGenerated.contains(path) && !knownFresh {
-            stale.append("\(path) is missing")
+            stale.append(StaleRule(path: path, reason: .missing))
         }
         rules.sort { PathText.less($0.id, $1.id) }
         diagnostics += duplicateIDs(rules.map { ($0.id, $0.file, $0.location) }, what: "rule")
         // Constraint ids must be unique across incidents too (they become file names).
         diagnostics += duplicateIDs(incidents.flatMap { i in i.constraints.map { ($0.id, i.file, $0.location) } }, what: "rule")
         diagnostics.sort(by: Diagnostic.sortKey)
-        return Constitution(incidents: incidents, rules: rules, diagnostics: diagnostics, generated: generated, stale: stale.sorted(),
+        return Constitution(incidents: incidents, rules: rules, diagnostics: diagnostics, generated: generated, stale: stale.sorted { PathText.less($0.path, $1.path) },
             stampedFiles: stampedFiles)
     }
 }
