@@ -95,7 +95,7 @@ public func sourceLine(_ d: Diagnostic) -> String? {
 }
 
 extension ParsableCommand {
-    /// Parses the command line and runs the command, exiting 2 on argument errors (DESIGN.md §6)
+    /// Parses the command line and runs the command, exiting 2 on argument errors (README.md, "Exit codes")
     /// instead of ArgumentParser's 64. The `main()` of every program of the tool.
     public static func runExitingTwoOnUsageErrors() -> Never {
         do {

@@ -1,4 +1,4 @@
-/// The process exit codes, one contract for every command (DESIGN.md §6).
+/// The process exit codes, one contract for every command (README.md, "Exit codes").
 public enum ExitStatus: Int32, Sendable, CaseIterable {
     /// Clean: nothing at or above the threshold, every file read.
     case clean = 0

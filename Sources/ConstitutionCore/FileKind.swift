@@ -1,4 +1,4 @@
-/// What a file in the linted tree is, decided by its path and content (DESIGN.md §5).
+/// What a file in the linted tree is, decided by its path and content (docs/rules.md, `match.kind`).
 public enum FileKind: String, Sendable, Hashable, CaseIterable, Codable {
     /// A YAML stream whose documents carry `apiVersion` and `kind`.
     case kubernetes

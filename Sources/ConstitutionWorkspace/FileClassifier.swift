@@ -4,7 +4,7 @@ import Glibc
 import ConstitutionCore
 import ConstitutionYAML
 
-/// Decides a file's ``FileKind`` from its path and content (DESIGN.md §5).
+/// Decides a file's ``FileKind`` from its path and content (docs/rules.md, `match.kind`).
 ///
 /// Order matters and is part of the contract:
 /// 1. `template`: under a Helm chart's or Ansible role's `templates/`, or a `.j2`/`.tpl` file;

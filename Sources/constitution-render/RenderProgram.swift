@@ -54,6 +54,6 @@ struct RenderProgram: ParsableCommand {
         for o in outcome.outputs { print("\(o.changed ? "wrote" : "unchanged"): \(o.path)") }
     }
 
-    /// Argument errors exit 2 (DESIGN.md §6), as in `constitution`.
+    /// Argument errors exit 2 (README.md, "Exit codes"), as in `constitution`.
     static func main() { runExitingTwoOnUsageErrors() }
 }

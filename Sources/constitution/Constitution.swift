@@ -21,7 +21,7 @@ struct Constitution: ParsableCommand {
         ]
     )
 
-    /// Runs the command, mapping argument errors to exit code 2 (DESIGN.md §6) instead of
+    /// Runs the command, mapping argument errors to exit code 2 (README.md, "Exit codes") instead of
     /// ArgumentParser's 64.
     static func main() {
         // `--version` names the tool and the commit (read only when asked: start-up stays small).

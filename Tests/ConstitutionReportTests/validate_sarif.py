@@ -12,7 +12,7 @@ Needs the `jsonschema` package. `format` keywords are checked: `uri` (absolute) 
 `rfc3987` package is installed, and the schema relies on them (`helpUri` must be absolute;
 an artifact `uri` must be percent-encoded).
 
-Besides the schema, it checks what constitution promises about its SARIF (DESIGN.md section 6)
+Besides the schema, it checks what constitution promises about its SARIF (README.md, "In CI and before each commit")
 and what the SARIF specification says but the schema cannot express:
 - every result has locations[0].physicalLocation.region with startLine and startColumn;
 - ruleIndex, when present, points at the rule named by ruleId;

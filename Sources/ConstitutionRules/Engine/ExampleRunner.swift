@@ -4,7 +4,7 @@ import ConstitutionYAML
 
 /// Runs a rule's own examples: every `fail` snippet must yield a finding of the rule, every
 /// `pass` snippet none. Each snippet is also checked under two mutations that catch position
-/// bugs (DESIGN.md §10): a multi-byte comment line before it, and (for YAML kinds) the snippet
+/// bugs (docs/rules.md, "Examples"): a multi-byte comment line before it, and (for YAML kinds) the snippet
 /// as the second document of a `---` stream. The findings must move exactly with the text.
 public enum ExampleRunner {
     /// A mutation of an example's text.

@@ -41,8 +41,7 @@ enum AnsibleArg: Sendable {
     }
 }
 
-/// One Ansible task with its module and arguments normalised (DESIGN.md §4, "Ansible
-/// normalisation"): `ansible.builtin.shell` and `ansible.legacy.shell` are `shell`; free-form,
+/// One Ansible task with its module and arguments normalised (docs/rules.md, "Facets"): `ansible.builtin.shell` and `ansible.legacy.shell` are `shell`; free-form,
 /// `k=v`, dict arguments and the legacy `args:` keyword all read the same.
 struct AnsibleTask: Sendable {
     /// The task mapping.

@@ -23,7 +23,7 @@ struct ShellCommand: Sendable {
     var location: SourceLocation { text.located.lineStarts[0] }
 }
 
-/// The `command` facet: every shell command the repo runs (DESIGN.md §4).
+/// The `command` facet: every shell command the repo runs (docs/rules.md, "Facets").
 ///
 /// Sources and how each reads:
 /// - Ansible `shell`, `command`, `raw`, `script` (any FQCN spelling) in plays, task files,

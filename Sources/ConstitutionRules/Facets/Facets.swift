@@ -33,7 +33,7 @@ final class FacetMemo {
     }
 }
 
-/// The facets (DESIGN.md §4): the same concept across formats, each item a ``FacetObject``
+/// The facets (docs/rules.md, "Facets"): the same concept across formats, each item a ``FacetObject``
 /// located at its own node. Built lazily, only for files a rule with that facet selects.
 public enum Facets {
     /// The items of `facet` in `file`. `key` narrows the `setting` facet (`k3s.server`, or a glob

@@ -16,7 +16,7 @@ struct FileWrite: Sendable {
     var location: SourceLocation
 }
 
-/// The `file` facet: every file the repo writes to a host (DESIGN.md §4).
+/// The `file` facet: every file the repo writes to a host (docs/rules.md, "Facets").
 ///
 /// - Ansible `copy` (`content:`, or `src:` read from the role's `files/`), `template` (the
 ///   template's own text, read from the role's `templates/` or beside the playbook),

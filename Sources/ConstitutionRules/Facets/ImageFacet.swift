@@ -3,7 +3,7 @@ import ConstitutionWorkspace
 import ConstitutionYAML
 
 /// The `image` facet: every container image reference, parsed into registry, name, tag and
-/// digest (DESIGN.md §4).
+/// digest (docs/rules.md, "Facets").
 ///
 /// Sources: Kubernetes containers of every workload kind (init and ephemeral too); Compose
 /// `services.*.image`; workflow `jobs.*.container` (string or `.image`),

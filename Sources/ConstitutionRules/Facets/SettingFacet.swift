@@ -15,7 +15,7 @@ struct AnsibleVariable: Sendable {
     var group: Int
 }
 
-/// The `setting` facet (DESIGN.md §4): Ansible variables, and k3s node configuration however
+/// The `setting` facet (docs/rules.md, "Facets"): Ansible variables, and k3s node configuration however
 /// it is written.
 ///
 /// `key` chooses what is listed:

@@ -1,7 +1,7 @@
 import ConstitutionCore
 import ConstitutionYAML
 
-/// A structured incident or decision record (`incidents/*.yaml`, DESIGN.md §3).
+/// A structured incident or decision record (`incidents/*.yaml`, docs/incidents.md).
 public struct Incident: Sendable {
     /// `incident` or `decision`.
     public enum Kind: String, Sendable, CaseIterable { case incident, decision }

@@ -48,7 +48,7 @@ public enum RuleSource: Sendable, Hashable {
     }
 }
 
-/// A rule: data, never Swift (DESIGN.md §4).
+/// A rule: data, never Swift (docs/rules.md, "Facets").
 public struct Rule: Sendable {
     /// Stable kebab-case id.
     public var id: String
