@@ -36,6 +36,11 @@ struct LintCommand: ParsableCommand {
             Settings come from the flags, then .constitution.yaml (at the root or beside the \
             constitution), then the defaults.
 
+            Warnings about your own files (an unknown key in an incident, a rule, waivers.yaml \
+            or .constitution.yaml; a rule id or parameter name in .constitution.yaml that no \
+            rule has) are printed on standard error as path:line:col: warning: …, with a \
+            did-you-mean. With --strict they stop the run before any file is checked (exit 3).
+
             Examples:
               constitution lint examples/homelab
               constitution lint . --format json --severity-threshold warning
@@ -81,6 +86,8 @@ struct LintCommand: ParsableCommand {
 
     @OptionGroup var size: FileSizeOptions
 
+    @OptionGroup var strictness: StrictOptions
+
     @Flag(name: .long, help: "Say which constitution is used, and which look-alike folders were passed over and why.")
     var verbose = false
 
@@ -101,7 +108,7 @@ struct LintCommand: ParsableCommand {
         let options = Linter.Options(
             inputs: inputs, root: root, constitution: constitution, threshold: severityThreshold,
             workers: global.jobs ?? Workspace.defaultWorkers, config: config, inlineWaivers: noInlineWaivers ? false : nil,
-            maxFileSize: size.maxFileSize, gitignore: !noIgnore)
+            maxFileSize: size.maxFileSize, gitignore: !noIgnore, strict: strictness.strict)
         let outcome: Linter.Outcome
         switch Result(catching: { () throws(LintFailure) in try Linter.run(options) }) {
         case .success(let value): outcome = value
@@ -110,6 +117,7 @@ struct LintCommand: ParsableCommand {
             printError("constitution: error: \(error)")
             throw ExitCode(ExitStatus.usage.rawValue)
         }
+        printWarnings(outcome.constitutionWarnings, style: global.style)
         if verbose {
             for note in outcome.location.passedOver { printError("constitution: note: \(note)") }
             printError("constitution: note: using the constitution at \(outcome.location.directory) (\(outcome.location.origin)), \(outcome.enforcedRules) rules enforced")
@@ -147,9 +155,6 @@ struct LintCommand: ParsableCommand {
             } else {
                 print(text, terminator: "")
             }
-        }
-        for w in outcome.constitutionWarnings where w.severity != .error && w.path.hasSuffix("waivers.yaml") {
-            printError(DiagnosticFormatter.format(w, sourceLine: nil, style: global.style))
         }
         if outcome.status == .noInput { printError("constitution: no files matched \(inputs.joined(separator: " "))") }
         throw ExitCode(outcome.status.rawValue)
