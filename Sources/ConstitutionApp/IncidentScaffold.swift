@@ -15,7 +15,7 @@ public enum IncidentScaffold {
     }
 
     /// The severities a record may have.
-    public static let severities = ["sev1", "sev2", "sev3", "sev4"]
+    public static let severities = IncidentDecoder.severities
 
     /// Writes `incidents/INC-NNNN-<slug>.yaml` in `directory`; returns its path.
     public static func create(title: String, severity: String, systems: [String], directory: String, date: String) throws(Failure) -> String {
