@@ -32,6 +32,11 @@ public enum IncidentScaffold {
         if let error = AtomicFile.write(path, text(id: "INC-" + id, title: trimmed, severity: severity, systems: systems, date: date)) {
             throw Failure(description: error)
         }
+        // The record's modeline points at ../schemas/: a constitution made before init copied
+        // them gets them now (when the starter is installed), so the editor finds them.
+        if let starter = ConstitutionStore.starter(), FileWalker.normalize(starter) != FileWalker.normalize(directory) {
+            _ = SchemaFiles.copyMissing(from: starter, into: directory)
+        }
         return path
     }
 
@@ -85,6 +90,7 @@ public enum IncidentScaffold {
     static func text(id: String, title: String, severity: String, systems: [String], date: String) -> String {
         let systemList = systems.map(quoted).joined(separator: ", ")
         return """
+            \(SchemaFiles.incidentModeline)
             # An incident record (docs/incidents.md). Fill in what happened, then the constraints it
             # taught; `constitution compile` turns each constraint into a rule that lint and guard enforce.
             schema: 1
