@@ -47,7 +47,8 @@ struct LintCommand: ParsableCommand {
               constitution lint k8s/apps/web/deploy.yaml          # pre-commit style
 
             Exit codes: 0 clean; 1 findings at or above the threshold; 2 usage error; \
-            3 constitution error (bad incident, rule, config or waivers.yaml; stale rules); \
+            3 constitution error (bad incident, rule, config or waivers.yaml; stale rules; \
+            with --strict, any warning about them); \
             4 a file could not be read or parsed (all others are still checked); 5 no files matched.
 
             Limits: a file over --max-file-size (default 16MiB, or max_file_size in \
