@@ -106,6 +106,9 @@ let package = Package(
         .testTarget(name: "ConstitutionWorkspaceTests", dependencies: ["ConstitutionWorkspace", "TestSupport"]),
         .testTarget(name: "ConstitutionRulesTests", dependencies: ["ConstitutionRules", "TestSupport"]),
         .testTarget(name: "ConstitutionRenderTests", dependencies: ["ConstitutionRender", "TestSupport"]),
+        // The JSON Schemas of schemas/ against the loaders' own key tables.
+        .testTarget(
+            name: "ConstitutionAppTests", dependencies: ["ConstitutionApp", "ConstitutionReport", "ConstitutionRules", "TestSupport"]),
         .testTarget(
             name: "ConstitutionReportTests", dependencies: ["ConstitutionReport"], exclude: ["Golden", "validate_sarif.py"]
         ),

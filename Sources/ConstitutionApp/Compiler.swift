@@ -286,7 +286,9 @@ public enum Compiler {
 
     /// Compiles the constitution in `directory`. Throws located problems (exit 3): schema errors,
     /// duplicate ids, invalid regexes, examples that do not prove their rule.
-    public static func run(directory: String, check: Bool) throws(ConstitutionProblem) -> Outcome {
+    /// With `strict`, any warning (about incidents, rules, or the `.constitution.yaml` and
+    /// `waivers.yaml` beside them) is thrown as well, before anything is written.
+    public static func run(directory: String, check: Bool, strict: Bool = false) throws(ConstitutionProblem) -> Outcome {
         let constitution = ConstitutionStore.read(directory)
         func located(_ d: Diagnostic) -> Diagnostic { ConstitutionStore.located(d, in: directory) }
         // Hand-edited or stale generated files are expected here: compile rewrites them. Only
@@ -300,6 +302,9 @@ public enum Compiler {
         }
         let handWritten = constitution.handWrittenRules
         let constraints = constitution.incidents.flatMap(\.constraints)
+        let warnings = (relevant.filter { $0.severity != .error }.map(located)
+            + (try OwnFileWarnings.besideConstitution(in: directory, rules: constraints + handWritten))).sorted(by: Diagnostic.sortKey)
+        try OwnFileWarnings.check(warnings, strict: strict)
         var problems = Constitution.duplicateIDs((constraints + handWritten).map { ($0.id, $0.file, $0.location) }, what: "rule")
         let context = FacetContext(readRepoFile: { _ in nil })
         let results = Parallel.map(count: constraints.count + handWritten.count, workers: Workspace.defaultWorkers) { i in
@@ -331,7 +336,7 @@ public enum Compiler {
         }
         let stale = !changed.isEmpty || !removed.isEmpty
         return Outcome(
-            changed: changed, removed: removed, warnings: relevant.filter { $0.severity != .error }.map(located),
+            changed: changed, removed: removed, warnings: warnings,
             ruleCount: constraints.count + handWritten.count, status: check && stale ? .findings : .clean)
     }
 }
@@ -341,23 +346,29 @@ public enum ExampleTester {
     /// The result.
     public struct Outcome: Sendable {
         public var failures: [Diagnostic]
+        /// Warnings about the constitution's files (printed; `--strict` makes them errors).
+        public var warnings: [Diagnostic]
         public var ruleCount: Int
         public var exampleCount: Int
     }
 
     /// Runs the examples of the constitution in `directory`: incidents' constraints (reported at
     /// the incident's lines) and hand-written rules.
-    public static func run(directory: String) throws(ConstitutionProblem) -> Outcome {
+    /// With `strict`, any warning about the constitution's files is thrown (exit 3).
+    public static func run(directory: String, strict: Bool = false) throws(ConstitutionProblem) -> Outcome {
         let constitution = ConstitutionStore.read(directory)
         func located(_ d: Diagnostic) -> Diagnostic { ConstitutionStore.located(d, in: directory) }
         if constitution.hasErrors {
             throw ConstitutionProblem(diagnostics: constitution.diagnostics.map(located), messages: [])
         }
         let rules = constitution.incidents.flatMap(\.constraints) + constitution.handWrittenRules
+        let warnings = (constitution.diagnostics.map(located) + (try OwnFileWarnings.besideConstitution(in: directory, rules: rules)))
+            .sorted(by: Diagnostic.sortKey)
+        try OwnFileWarnings.check(warnings, strict: strict)
         let results = Parallel.map(count: rules.count, workers: Workspace.defaultWorkers) { i in ExampleRunner.check(rules[i]) }
         let (fixtureFailures, fixtureCount) = fixtures(directory: directory, rules: constitution.rules)
         return Outcome(
-            failures: (results.flatMap { $0 }.map(located) + fixtureFailures).sorted(by: Diagnostic.sortKey), ruleCount: rules.count,
+            failures: (results.flatMap { $0 }.map(located) + fixtureFailures).sorted(by: Diagnostic.sortKey), warnings: warnings, ruleCount: rules.count,
             exampleCount: rules.reduce(0) { $0 + $1.examples.count } + fixtureCount)
     }
 

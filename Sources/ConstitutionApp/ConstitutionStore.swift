@@ -156,9 +156,13 @@ public enum ConstitutionStore {
             return Constitution.load(incidents: incidents, rules: rules, knownFresh: true, preparsed: parsed ?? [:])
         }
         let constitution = Constitution.load(incidents: incidents, rules: rules)
+        // Only a constitution without any diagnostic is trusted next time: a trusted one skips
+        // decoding the incidents' constraints, whose warnings must still be shown every run.
         if constitution.stale.isEmpty && !constitution.hasErrors {
-            AtomicFile.makeDirectories(cache)
-            _ = AtomicFile.write(stamp, "fresh\n")
+            if constitution.diagnostics.isEmpty {
+                AtomicFile.makeDirectories(cache)
+                _ = AtomicFile.write(stamp, "fresh\n")
+            }
             if keepVerified { keepVerifiedCopy(directory, files: files, key: key) }
         }
         return constitution

@@ -15,7 +15,7 @@ public enum IncidentScaffold {
     }
 
     /// The severities a record may have.
-    public static let severities = ["sev1", "sev2", "sev3", "sev4"]
+    public static let severities = IncidentDecoder.severities
 
     /// Writes `incidents/INC-NNNN-<slug>.yaml` in `directory`; returns its path.
     public static func create(title: String, severity: String, systems: [String], directory: String, date: String) throws(Failure) -> String {
@@ -31,6 +31,11 @@ public enum IncidentScaffold {
         guard !ConstitutionStore.exists(path) else { throw Failure(description: "\(path) already exists") }
         if let error = AtomicFile.write(path, text(id: "INC-" + id, title: trimmed, severity: severity, systems: systems, date: date)) {
             throw Failure(description: error)
+        }
+        // The record's modeline points at ../schemas/: a constitution made before init copied
+        // them gets them now (when the starter is installed), so the editor finds them.
+        if let starter = ConstitutionStore.starter(), FileWalker.normalize(starter) != FileWalker.normalize(directory) {
+            _ = SchemaFiles.copyMissing(from: starter, into: directory)
         }
         return path
     }
@@ -85,6 +90,7 @@ public enum IncidentScaffold {
     static func text(id: String, title: String, severity: String, systems: [String], date: String) -> String {
         let systemList = systems.map(quoted).joined(separator: ", ")
         return """
+            \(SchemaFiles.incidentModeline)
             # An incident record (docs/incidents.md). Fill in what happened, then the constraints it
             # taught; `constitution compile` turns each constraint into a rule that lint and guard enforce.
             schema: 1

@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import ConstitutionCore
+import ConstitutionRules
 import ConstitutionWorkspace
 
 /// `constitution init`: copy the starter constitution into a repository, never overwriting.
@@ -15,7 +16,7 @@ public enum Initializer {
     }
 
     /// The folders copied from the starter constitution.
-    public static let folders = ["incidents", "rules", "templates"]
+    public static let folders = ["incidents", "rules", "templates", SchemaFiles.folder]
 
     /// Optional extras `init` can write (from the starter's `examples/gitea/`).
     public static let extras: [(flag: String, source: String, destination: String)] = [
@@ -29,6 +30,7 @@ public enum Initializer {
     /// The `.constitution.yaml` that `init --empty` writes: it names this repository's own
     /// constitution, so having no rules yet is on purpose and the starter rules do not apply.
     public static let emptyConfig = """
+        \(SchemaFiles.modeline(SchemaFiles.folder + "/" + SchemaFiles.config))
         # constitution's settings for this repository (README: "Configuration").
         schema: 1
         # This repository's own constitution (incidents/ and rules/ here): enforced as it is,
@@ -121,9 +123,11 @@ public enum Initializer {
         }
         for folder in folders {
             let walk = FileWalker().walk([starter + "/" + folder], displayRoot: starter)
-            // An empty start takes the templates and the folders' READMEs, no incident or rule.
-            for file in walk.files where file.walkError == nil && (!empty || folder == "templates" || file.path.hasSuffix("/README.md")) {
-                if let chosen, folder != "templates", !file.path.hasSuffix("/README.md"), !chosen.contains(file.path) { continue }
+            // An empty start takes the templates, the schemas and the folders' READMEs, no
+            // incident or rule.
+            let whole = folder == "templates" || folder == SchemaFiles.folder
+            for file in walk.files where file.walkError == nil && (!empty || whole || file.path.hasSuffix("/README.md")) {
+                if let chosen, !whole, !file.path.hasSuffix("/README.md"), !chosen.contains(file.path) { continue }
                 let destination = target + "/" + file.path
                 if ConstitutionStore.exists(destination) {
                     kept.append(file.path)

@@ -52,7 +52,7 @@ public enum ToolVersion {
 /// user's shell, Claude Code's hook, pre-commit and CI find them.
 ///
 /// Layout (the release archive has the same): `PREFIX/constitution`,
-/// `PREFIX/constitution-render`, `PREFIX/../share/constitution/{incidents,rules,templates}` and
+/// `PREFIX/constitution-render`, `PREFIX/../share/constitution/{incidents,rules,templates,schemas}` and
 /// its `VERSION`. The programs are copied beside themselves and renamed into place, so a running
 /// copy is never overwritten in place.
 public enum Installer {
@@ -100,7 +100,7 @@ public enum Installer {
             try copyProgram(source, to: bin + "/" + name)
         }
         if FileWalker.normalize(starter) != share {
-            for folder in ["incidents", "rules", "templates", "examples/gitea"] {
+            for folder in Initializer.folders + ["examples/gitea"] {
                 try replaceFolder(starter + "/" + folder, with: share + "/" + folder)
             }
             let version = "\(ToolVersion.number) \(ToolVersion.commit(full: true) ?? "unknown")\n"

@@ -29,8 +29,8 @@ import ConstitutionYAML
 public struct LintConfig: Sendable {
     public var include: [Glob] = []
     public var exclude: [Glob] = []
-    /// Rule id → severity, or nil for `off`.
-    public var severity: [String: Severity?] = [:]
+    /// Rule id → what `severity:` says of it (`off`, or another severity).
+    public var severity: [String: RuleSeverityOverride] = [:]
     public var threshold: Severity?
     public var inlineWaivers: Bool?
     public var formats: [(format: String, output: String?)] = []
@@ -47,6 +47,13 @@ public struct LintConfig: Sendable {
     public var agentsMD: Bool?
     /// Where it was read from (nil: defaults only).
     public var path: String?
+    /// Warnings found while reading it (unknown keys), located.
+    public var warnings: [Diagnostic] = []
+    /// The rule ids under `severity:`, where each is written (checked against the rules by
+    /// ``ruleWarnings(_:)``, once the constitution is loaded).
+    public var severityEntries: [(id: String, location: SourceLocation)] = []
+    /// The rule ids under `params:` and the parameter names under each, where each is written.
+    public var paramEntries: [(id: String, location: SourceLocation, names: [(name: String, location: SourceLocation)])] = []
 
     /// Creates a configuration; unset fields fall back to ``defaults``.
     public init(threshold: Severity? = nil, inlineWaivers: Bool? = nil, formats: [(format: String, output: String?)] = []) {
@@ -63,6 +70,49 @@ public struct LintConfig: Sendable {
 
     /// The formats the tool knows.
     public static let formatNames = ["text", "json", "sarif", "junit", "github", "markdown"]
+
+    /// Every top-level key of `.constitution.yaml` (`schemas/config.schema.json` lists the same).
+    public static let keys = [
+        "schema", "constitution", "include", "exclude", "severity", "threshold", "inline_waivers", "formats", "params",
+        "help_uri_base", "max_file_size", "render",
+    ]
+    /// The keys of an entry of `formats:`.
+    public static let formatKeys = ["format", "output"]
+    /// The keys of `render:`.
+    public static let renderKeys = ["agents_md"]
+    /// What a rule's entry under `severity:` may say besides a ``Severity``.
+    public static let off = "off"
+
+    /// Warnings for the rule ids under `severity:` and `params:` that name no rule of `rules`
+    /// (nor, under `severity:`, one of `pseudoRules`, such as `duplicate-key`), and for the
+    /// parameter names a rule does not declare, each at its key with a did-you-mean.
+    public func ruleWarnings(_ rules: [Rule], pseudoRules: [String] = []) -> [Diagnostic] {
+        guard let path else { return [] }
+        var r = SchemaReader(path: path)
+        let ids = rules.map(\.id)
+        func unknownRule(_ id: String, at location: SourceLocation, under key: String, candidates: [String]) {
+            var message = "unknown rule '\(id)' under '\(key)'"
+            if let suggestion = SchemaReader.suggest(id, from: candidates) { message += " (did you mean '\(suggestion)'?)" }
+            r.warning(message + "; `constitution rules list` shows the rules", at: location)
+        }
+        for entry in severityEntries where !ids.contains(entry.id) && !pseudoRules.contains(entry.id) {
+            unknownRule(entry.id, at: entry.location, under: "severity", candidates: ids + pseudoRules)
+        }
+        for entry in paramEntries {
+            guard let rule = rules.first(where: { $0.id == entry.id }) else {
+                unknownRule(entry.id, at: entry.location, under: "params", candidates: ids)
+                continue
+            }
+            let names = rule.params.map(\.name)
+            for param in entry.names where !names.contains(param.name) {
+                var message = "rule '\(rule.id)' has no parameter '\(param.name)'"
+                if let suggestion = SchemaReader.suggest(param.name, from: names) { message += " (did you mean '\(suggestion)'?)" }
+                message += names.isEmpty ? "; it has no parameters" : "; its parameters: \(names.joined(separator: ", "))"
+                r.warning(message, at: param.location)
+            }
+        }
+        return r.diagnostics
+    }
 
     /// Loads `explicit`, or the first `.constitution.yaml` in `folders`; defaults when none.
     public static func load(explicit: String?, folders: [String]) throws(ConstitutionProblem) -> LintConfig {
@@ -95,17 +145,18 @@ public struct LintConfig: Sendable {
             throw ConstitutionProblem(diagnostics: [Diagnostic(path: path, location: e.location, severity: .error, message: e.message)], messages: [])
         }
         guard let root = file.documents.first else { return config }
-        if r.checkKeys(root, known: ["schema", "constitution", "include", "exclude", "severity", "threshold", "inline_waivers", "formats", "params", "help_uri_base", "max_file_size", "render"], what: "the config") {
+        if r.checkKeys(root, known: keys, what: "the config") {
             IncidentDecoder.checkSchema(root, reader: &r)
             config.include = r.stringList(root, "include").map(Glob.init)
             config.exclude = r.stringList(root, "exclude").map(Glob.init)
-            if let s = root["severity"] {
+            if let s = root["severity"], !s.isNull, isMapping(s, "severity", "a mapping of rule ids to error, warning, info or off", &r) {
                 for pair in s.pairs {
                     guard let id = pair.key.scalar, let text = r.string(pair.value, key: id) else { continue }
-                    if text == "off" {
-                        config.severity[id] = .some(nil)
+                    config.severityEntries.append((id, pair.key.location))
+                    if text == off {
+                        config.severity[id] = .off
                     } else if let sev = Severity(rawValue: text) {
-                        config.severity[id] = sev
+                        config.severity[id] = .set(sev)
                     } else {
                         r.error("severity of '\(id)' must be error, warning, info or off, found '\(text)'", at: pair.value.location)
                     }
@@ -117,7 +168,7 @@ public struct LintConfig: Sendable {
                 }
             }
             config.inlineWaivers = r.optionalBool(root, "inline_waivers")
-            if let render = root["render"], r.checkKeys(render, known: ["agents_md"], what: "render") {
+            if let render = root["render"], r.checkKeys(render, known: renderKeys, what: "render") {
                 config.agentsMD = r.optionalBool(render, "agents_md")
             }
             config.helpURIBase = r.optionalString(root, "help_uri_base")
@@ -128,9 +179,11 @@ public struct LintConfig: Sendable {
                 case nil: r.error("max_file_size must be a size such as 32MiB or a number of bytes", at: node.location)
                 }
             }
-            if let f = root["formats"] {
+            if let f = root["formats"], !f.isNull, f.kind != .sequence {
+                r.error("'formats' must be a list such as [{format: text}, {format: sarif, output: constitution.sarif}]", at: f.location)
+            } else if let f = root["formats"] {
                 for item in f.elements {
-                    guard r.checkKeys(item, known: ["format", "output"], what: "a format") else { continue }
+                    guard r.checkKeys(item, known: formatKeys, what: "a format") else { continue }
                     guard let name = r.requiredString(item, "format", what: "a format") else { continue }
                     guard formatNames.contains(name) else {
                         r.error("unknown format '\(name)'; formats: \(formatNames.joined(separator: ", "))", at: item["format"]!.location)
@@ -139,18 +192,48 @@ public struct LintConfig: Sendable {
                     config.formats.append((name, r.optionalString(item, "output")))
                 }
             }
-            if let p = root["params"] {
+            if let p = root["params"], !p.isNull, isMapping(p, "params", "a mapping of rule ids to {parameter: value}", &r) {
                 for pair in p.pairs {
-                    guard let id = pair.key.scalar, pair.value.kind == .mapping else { continue }
+                    guard let id = pair.key.scalar else { continue }
+                    guard pair.value.kind == .mapping else {
+                        r.error("params of '\(id)' must be a mapping of parameter names to values", at: pair.value.location)
+                        continue
+                    }
                     var values: [String: Value] = [:]
+                    var names: [(String, SourceLocation)] = []
                     for param in pair.value.pairs {
-                        if let name = param.key.scalar { values[name] = .node(param.value, nil) }
+                        guard let name = param.key.scalar else { continue }
+                        values[name] = .node(param.value, nil)
+                        names.append((name, param.key.location))
                     }
                     config.params[id] = values
+                    config.paramEntries.append((id, pair.key.location, names))
                 }
             }
         }
         if r.hasErrors { throw ConstitutionProblem(diagnostics: r.diagnostics, messages: []) }
+        config.warnings = r.diagnostics
         return config
+    }
+
+    /// Whether `node` is a mapping; an error (saying what `key` must be) when it is not.
+    private static func isMapping(_ node: YAMLNode, _ key: String, _ what: String, _ r: inout SchemaReader) -> Bool {
+        if node.kind == .mapping { return true }
+        r.error("'\(key)' must be \(what)", at: node.location)
+        return false
+    }
+}
+
+/// What `.constitution.yaml` says of one rule under `severity:`.
+public enum RuleSeverityOverride: Sendable, Hashable {
+    /// `off`: the rule is not enforced.
+    case off
+    /// The rule's findings get this severity.
+    case set(Severity)
+
+    /// The severity set, nil for `off`.
+    public var severity: Severity? {
+        if case .set(let s) = self { return s }
+        return nil
     }
 }

@@ -28,12 +28,16 @@ public enum Linter {
         public var maxFileSize: Int?
         /// Whether Git's ignore files are honoured (`--no-ignore` turns it off).
         public var gitignore: Bool
+        /// `--strict`: a warning about the constitution, the config or waivers.yaml stops the
+        /// run before any file is checked (exit 3).
+        public var strict: Bool
 
         public init(
             inputs: [String], root: String?, constitution: String?, threshold: Severity?, workers: Int,
-            config: String? = nil, inlineWaivers: Bool? = nil, maxFileSize: Int? = nil, gitignore: Bool = true
+            config: String? = nil, inlineWaivers: Bool? = nil, maxFileSize: Int? = nil, gitignore: Bool = true, strict: Bool = false
         ) {
             self.gitignore = gitignore
+            self.strict = strict
             self.inputs = inputs
             self.root = root
             self.constitution = constitution
@@ -52,6 +56,8 @@ public enum Linter {
         public var subjects: [String: Int]
         /// The constitution that was applied.
         public var constitution: Constitution
+        /// Warnings about our own files: incidents, rules, `.constitution.yaml` (unknown keys,
+        /// rule ids and parameters), `waivers.yaml`; located, sorted.
         public var constitutionWarnings: [Diagnostic]
         public var status: ExitStatus
         public var constitutionDirectory: String
@@ -142,19 +148,28 @@ public enum Linter {
         let directory: String
         let config: LintConfig
         var bound: [BoundRule]
+        var central: [Waiver] = []
+        var ownWarnings: [Diagnostic] = []
         do {
             location = try locateConstitution(explicit: options.constitution, root: root)
             constitution = try loadConstitution(at: location)
             directory = location.directory
             config = try LintConfig.load(explicit: options.config, folders: unique([root, directory]))
-            let enabled = constitution.rules.filter { config.severity[$0.id].map { $0 != nil } ?? true }
+            let enabled = constitution.rules.filter { config.severity[$0.id] != .off }
             bound = try bind(enabled, overrides: config.params)
+            // waivers.yaml: read before any file is checked, as its errors (and, with --strict,
+            // its warnings) stop the run.
+            let waivers = try centralWaivers(folders: unique([root, directory]), root: root)
+            central = waivers.waivers
+            ownWarnings += waivers.warnings
+            ownWarnings += OwnFileWarnings.of(constitution, in: directory, config: config)
+            try OwnFileWarnings.check(ownWarnings, strict: options.strict)
         } catch {
             throw .constitution(error)
         }
         let threshold = options.threshold ?? config.threshold ?? LintConfig.defaults.threshold!
         let limits = LoadLimits(maxFileSize: options.maxFileSize ?? config.maxFileSize ?? FileReader.defaultMaxFileSize)
-        let reportDuplicates = config.severity[duplicateKeyRule].map { $0 != nil } ?? true
+        let reportDuplicates = config.severity[duplicateKeyRule] != .off
         let rootPath = FileWalker.normalize(root)
         let context = FacetContext(readRepoFile: { path in
             if case .success(let bytes) = FileReader.read(rootPath == "." ? path : rootPath + "/" + path, maxSize: limits.maxFileSize) {
@@ -229,25 +244,12 @@ public enum Linter {
         var findings = phase1 + cross
         // Severity overrides from the config.
         for i in findings.indices {
-            if let override = config.severity[findings[i].rule], let severity = override { findings[i].severity = severity }
+            if let severity = config.severity[findings[i].rule]?.severity { findings[i].severity = severity }
         }
         // Waivers: inline comments (unless disabled) and waivers.yaml.
         var inline: [String: [Waiver]] = [:]
         if options.inlineWaivers ?? config.inlineWaivers ?? LintConfig.defaults.inlineWaivers! {
             inline = inlineWaivers
-        }
-        var central: [Waiver] = []
-        var waiverDiagnostics: [Diagnostic] = []
-        for folder in unique([root, directory]) {
-            let path = (folder == "." ? "" : folder + "/") + "waivers.yaml"
-            guard case .success(let bytes) = FileReader.read(path) else { continue }
-            let (list, diags) = WaiverReader.central(YAMLParser.parse(path: "waivers.yaml", source: bytes), path: relative(path, to: rootPath))
-            central = list
-            waiverDiagnostics = diags
-            break
-        }
-        if waiverDiagnostics.contains(where: { $0.severity == .error }) {
-            throw .constitution(ConstitutionProblem(diagnostics: waiverDiagnostics, messages: []))
         }
         let applied = WaiverApplier.apply(findings, inline: inline, central: central, today: WaiverReader.today())
         findings = applied.findings
@@ -273,13 +275,13 @@ public enum Linter {
         let dirFromRoot = relative(FileWalker.normalize(directory), to: rootPath)
         var ruleInfos = bound.map { b -> RuleInfo in
             let r = b.rule
-            let severity = (config.severity[r.id] ?? nil) ?? r.severity
+            let severity = config.severity[r.id]?.severity ?? r.severity
             let incidentPath = r.source.incidentID.flatMap { incidentFiles[$0] }.map { dirFromRoot == "." ? $0 : dirFromRoot + "/" + $0 }
             return RuleInfo(id: r.id, severity: severity, message: r.message, guidance: r.guidance, incident: r.source.incidentID, incidentPath: incidentPath)
         }
         if findings.contains(where: { $0.rule == duplicateKeyRule }) || waived.contains(where: { $0.finding.rule == duplicateKeyRule }) {
             var info = duplicateKeyRuleInfo
-            info.severity = (config.severity[duplicateKeyRule] ?? nil) ?? info.severity
+            info.severity = config.severity[duplicateKeyRule]?.severity ?? info.severity
             ruleInfos.append(info)
         }
         let failing = findings.filter { $0.severity >= threshold }.count
@@ -302,9 +304,24 @@ public enum Linter {
         for (i, b) in bound.enumerated() { subjects[b.rule.id] = counts[i] }
         return Outcome(
             report: report, subjects: subjects, constitution: constitution,
-            constitutionWarnings: constitution.diagnostics.map { ConstitutionStore.located($0, in: directory) } + waiverDiagnostics, status: status,
+            constitutionWarnings: ownWarnings.sorted(by: Diagnostic.sortKey), status: status,
             constitutionDirectory: directory, config: config,
             helpURIBase: config.helpURIBase ?? fileURI(ConstitutionStore.absolute(root)) + "/", location: location, enforcedRules: bound.count)
+    }
+
+    /// The central waivers of the first `waivers.yaml` in `folders` (shown relative to `root`),
+    /// and its warnings (as the file is reached from here, so their line can be shown); its
+    /// errors are thrown.
+    public static func centralWaivers(folders: [String], root: String) throws(ConstitutionProblem) -> (waivers: [Waiver], warnings: [Diagnostic]) {
+        for folder in folders {
+            let path = (folder == "." ? "" : folder + "/") + "waivers.yaml"
+            guard case .success(let bytes) = FileReader.read(path) else { continue }
+            var (list, diags) = WaiverReader.central(YAMLParser.parse(path: "waivers.yaml", source: bytes), path: relative(path, to: FileWalker.normalize(root)))
+            for i in diags.indices { diags[i].path = path }
+            if diags.contains(where: { $0.severity == .error }) { throw ConstitutionProblem(diagnostics: diags, messages: []) }
+            return (list, diags)
+        }
+        return ([], [])
     }
 
     /// `file://` + the absolute path, percent-encoding what URIs do not allow.

@@ -58,6 +58,22 @@ public struct FileSizeOptions: ParsableArguments {
     }
 }
 
+/// `--strict`, for the commands that read the constitution's own files.
+public struct StrictOptions: ParsableArguments {
+    @Flag(
+        name: .long,
+        help: ArgumentHelp(
+            "Treat every warning about your own files as an error: unknown keys in incidents, rules, waivers.yaml and .constitution.yaml, and rule ids or parameter names there that no rule has. All are printed, then exit 3."))
+    public var strict = false
+
+    public init() {}
+}
+
+/// Prints warnings about the constitution's own files, each with its source line.
+public func printWarnings(_ warnings: [Diagnostic], style: TerminalStyle) {
+    for w in warnings { printError(DiagnosticFormatter.format(w, sourceLine: sourceLine(w), style: style)) }
+}
+
 /// Writes to standard error.
 public func printError(_ text: String) {
     var text = text

@@ -18,6 +18,8 @@ public struct RenderOptions: ParsableArguments {
     @Option(name: .long, help: "The hook command registered in .claude/settings.json.")
     public var guardCommand: String = "constitution guard"
 
+    @OptionGroup public var strictness: StrictOptions
+
     public init() {}
 
     /// The options spelt out in full, as `constitution-render` parses them back (with the colour
@@ -26,6 +28,7 @@ public struct RenderOptions: ParsableArguments {
         var out = ["--root", root, "--budget", String(budget), "--guard-command", guardCommand, "--color", global.color.rawValue]
         if let constitution { out += ["--constitution", constitution] }
         if check { out.append("--check") }
+        if strictness.strict { out.append("--strict") }
         return out
     }
 }

@@ -29,6 +29,8 @@ public enum Renderer {
         public var outputs: [Output]
         /// Things to print on stderr (the block is over its line budget).
         public var warnings: [String]
+        /// Warnings about the constitution's own files and `.constitution.yaml`, located.
+        public var fileWarnings: [Diagnostic] = []
         /// Lines in CLAUDE.md's managed block.
         public var claudeBlockLines: Int
     }
@@ -69,9 +71,10 @@ public enum Renderer {
 
     /// Renders into `root` (CLAUDE.md, AGENTS.md when present or asked for,
     /// docs/memory/MEMORY.md, .claude/settings.json). Writes
-    /// atomically unless `check`; `budget` is the CLAUDE.md block's line budget.
+    /// atomically unless `check`; `budget` is the CLAUDE.md block's line budget. With `strict`,
+    /// a warning about the constitution's files or `.constitution.yaml` is a failure.
     public static func run(
-        root: String, constitution explicit: String?, check: Bool, budget: Int, guardCommand: String
+        root: String, constitution explicit: String?, check: Bool, budget: Int, guardCommand: String, strict: Bool = false
     ) throws(Failure) -> Outcome {
         let constitution: Constitution
         let directory: String
@@ -104,8 +107,12 @@ public enum Renderer {
         // there when the file exists or the configuration asks, once when CLAUDE.md links to it.
         let agentsPath = join(root, "AGENTS.md")
         let wantsAgents: Bool
+        let fileWarnings: [Diagnostic]
         do {
-            wantsAgents = try LintConfig.load(explicit: nil, folders: [root, directory]).agentsMD ?? false
+            let config = try LintConfig.load(explicit: nil, folders: [root, directory])
+            wantsAgents = config.agentsMD ?? false
+            fileWarnings = OwnFileWarnings.of(constitution, in: directory, config: config)
+            try OwnFileWarnings.check(fileWarnings, strict: strict)
         } catch {
             throw .constitution(error)
         }
@@ -148,7 +155,7 @@ public enum Renderer {
             let changes = outputs.filter(\.changed).map { AtomicFile.Change(path: join(root, $0.path), bytes: $0.new) }
             if let error = AtomicFile.writeAll(changes) { throw .target(error) }
         }
-        return Outcome(outputs: outputs, warnings: warnings, claudeBlockLines: lines)
+        return Outcome(outputs: outputs, warnings: warnings, fileWarnings: fileWarnings, claudeBlockLines: lines)
     }
 
     /// The `*.mustache` files of `dir` (name without the extension → text, and → path). A file

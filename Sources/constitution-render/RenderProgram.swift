@@ -23,7 +23,7 @@ struct RenderProgram: ParsableCommand {
         switch Result(catching: { () throws(Renderer.Failure) in
             try Renderer.run(
                 root: options.root, constitution: options.constitution, check: options.check, budget: options.budget,
-                guardCommand: options.guardCommand)
+                guardCommand: options.guardCommand, strict: options.strictness.strict)
         }) {
         case .success(let value): outcome = value
         case .failure(.constitution(let problem)): reportConstitutionProblem(problem, style: global.style)
@@ -38,6 +38,7 @@ struct RenderProgram: ParsableCommand {
             printError("constitution: error: \(message)")
             throw ExitCode(ExitStatus.usage.rawValue)
         }
+        printWarnings(outcome.fileWarnings, style: global.style)
         for w in outcome.warnings { printError("constitution: warning: \(w)") }
         let stale = outcome.outputs.filter(\.changed)
         if options.check {

@@ -18,8 +18,13 @@ struct CompileCommand: ParsableCommand {
 
             With --check nothing is written: exit 1 when rules/ is stale, 0 when current.
 
+            Warnings (an unknown key in an incident or rule, and in the .constitution.yaml or \
+            waivers.yaml beside them an unknown key, rule id or parameter name) are printed \
+            with a did-you-mean; with --strict they are errors (exit 3, nothing written).
+
             Exit codes: 0 done (or current); 1 stale (--check); 3 an incident or rule is invalid \
-            or an example does not prove its rule (each error at its own line).
+            or an example does not prove its rule (each error at its own line), or a warning \
+            under --strict.
             """
     )
 
@@ -29,14 +34,14 @@ struct CompileCommand: ParsableCommand {
     @Option(name: .long, help: "The folder holding incidents/ and rules/ (default: .).")
     var constitution: String = "."
 
+    @OptionGroup var strictness: StrictOptions
+
     @OptionGroup var global: GlobalOptions
 
     func run() throws {
         do {
-            let outcome = try Compiler.run(directory: constitution, check: check)
-            for w in outcome.warnings {
-                printError(DiagnosticFormatter.format(w, sourceLine: sourceLine(w), style: global.style))
-            }
+            let outcome = try Compiler.run(directory: constitution, check: check, strict: strictness.strict)
+            printWarnings(outcome.warnings, style: global.style)
             let verb = check ? "stale" : "wrote"
             for path in outcome.changed { print("\(verb): \(path)") }
             for path in outcome.removed { print(check ? "orphaned: \(path)" : "removed: \(path)") }
@@ -63,18 +68,22 @@ struct TestCommand: ParsableCommand {
             with a multi-byte line inserted before the snippet and (for YAML) with the snippet as \
             the second document of a stream: findings must move exactly with the text.
 
-            Exit codes: 0 all examples behave; 1 some example does not; 3 the constitution is invalid.
+            Exit codes: 0 all examples behave; 1 some example does not; 3 the constitution is \
+            invalid (or, with --strict, has a warning).
             """
     )
 
     @Option(name: .long, help: "The folder holding incidents/ and rules/ (default: .).")
     var constitution: String = "."
 
+    @OptionGroup var strictness: StrictOptions
+
     @OptionGroup var global: GlobalOptions
 
     func run() throws {
         do {
-            let outcome = try ExampleTester.run(directory: constitution)
+            let outcome = try ExampleTester.run(directory: constitution, strict: strictness.strict)
+            printWarnings(outcome.warnings, style: global.style)
             for f in outcome.failures {
                 print(DiagnosticFormatter.format(f, sourceLine: sourceLine(f), style: global.style))
             }

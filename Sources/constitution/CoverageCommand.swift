@@ -27,13 +27,15 @@ struct CoverageCommand: ParsableCommand {
     @Option(name: .long, help: "Use the constitution (incidents/ and rules/) in this folder.")
     var constitution: String?
 
+    @OptionGroup var strictness: StrictOptions
+
     @OptionGroup var global: GlobalOptions
 
     func run() throws {
         let inputs = paths.isEmpty ? ["."] : paths
         let options = Linter.Options(
             inputs: inputs, root: nil, constitution: constitution, threshold: nil,
-            workers: global.jobs ?? Workspace.defaultWorkers)
+            workers: global.jobs ?? Workspace.defaultWorkers, strict: strictness.strict)
         let outcome: Linter.Outcome
         switch Result(catching: { () throws(LintFailure) in try Linter.run(options) }) {
         case .success(let value): outcome = value
@@ -45,6 +47,7 @@ struct CoverageCommand: ParsableCommand {
                 throw ExitCode(ExitStatus.usage.rawValue)
             }
         }
+        printWarnings(outcome.constitutionWarnings, style: global.style)
         switch format {
         case .text: print(Coverage.text(outcome, style: global.style), terminator: "")
         case .json: print(Coverage.json(outcome), terminator: "")

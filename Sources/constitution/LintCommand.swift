@@ -36,13 +36,19 @@ struct LintCommand: ParsableCommand {
             Settings come from the flags, then .constitution.yaml (at the root or beside the \
             constitution), then the defaults.
 
+            Warnings about your own files (an unknown key in an incident, a rule, waivers.yaml \
+            or .constitution.yaml; a rule id or parameter name in .constitution.yaml that no \
+            rule has) are printed on standard error as path:line:col: warning: …, with a \
+            did-you-mean. With --strict they stop the run before any file is checked (exit 3).
+
             Examples:
               constitution lint examples/homelab
               constitution lint . --format json --severity-threshold warning
               constitution lint k8s/apps/web/deploy.yaml          # pre-commit style
 
             Exit codes: 0 clean; 1 findings at or above the threshold; 2 usage error; \
-            3 constitution error (bad incident, rule, config or waivers.yaml; stale rules); \
+            3 constitution error (bad incident, rule, config or waivers.yaml; stale rules; \
+            with --strict, any warning about them); \
             4 a file could not be read or parsed (all others are still checked); 5 no files matched.
 
             Limits: a file over --max-file-size (default 16MiB, or max_file_size in \
@@ -81,6 +87,8 @@ struct LintCommand: ParsableCommand {
 
     @OptionGroup var size: FileSizeOptions
 
+    @OptionGroup var strictness: StrictOptions
+
     @Flag(name: .long, help: "Say which constitution is used, and which look-alike folders were passed over and why.")
     var verbose = false
 
@@ -101,7 +109,7 @@ struct LintCommand: ParsableCommand {
         let options = Linter.Options(
             inputs: inputs, root: root, constitution: constitution, threshold: severityThreshold,
             workers: global.jobs ?? Workspace.defaultWorkers, config: config, inlineWaivers: noInlineWaivers ? false : nil,
-            maxFileSize: size.maxFileSize, gitignore: !noIgnore)
+            maxFileSize: size.maxFileSize, gitignore: !noIgnore, strict: strictness.strict)
         let outcome: Linter.Outcome
         switch Result(catching: { () throws(LintFailure) in try Linter.run(options) }) {
         case .success(let value): outcome = value
@@ -110,6 +118,7 @@ struct LintCommand: ParsableCommand {
             printError("constitution: error: \(error)")
             throw ExitCode(ExitStatus.usage.rawValue)
         }
+        printWarnings(outcome.constitutionWarnings, style: global.style)
         if verbose {
             for note in outcome.location.passedOver { printError("constitution: note: \(note)") }
             printError("constitution: note: using the constitution at \(outcome.location.directory) (\(outcome.location.origin)), \(outcome.enforcedRules) rules enforced")
@@ -147,9 +156,6 @@ struct LintCommand: ParsableCommand {
             } else {
                 print(text, terminator: "")
             }
-        }
-        for w in outcome.constitutionWarnings where w.severity != .error && w.path.hasSuffix("waivers.yaml") {
-            printError(DiagnosticFormatter.format(w, sourceLine: nil, style: global.style))
         }
         if outcome.status == .noInput { printError("constitution: no files matched \(inputs.joined(separator: " "))") }
         throw ExitCode(outcome.status.rawValue)

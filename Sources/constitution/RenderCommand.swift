@@ -28,7 +28,8 @@ struct RenderCommand: ParsableCommand {
 
             Exit codes: 0 written or current; 1 stale (--check); 2 a target cannot be merged \
             safely (broken markers, invalid settings JSON), or constitution-render is missing; \
-            3 constitution error.
+            3 constitution error (with --strict, also a warning about the constitution's files \
+            or .constitution.yaml).
             """
     )
 

@@ -218,6 +218,7 @@ public enum RuleFileWriter {
             }
         }
         let digest = SHA256.hex(Array(body.utf8))
-        return Constitution.generatedHeader(incidentPath) + "\n# source-digest: sha256:\(digest)\n" + body
+        // The modeline comes after the stamp (which must stay first) and outside the digest.
+        return Constitution.generatedHeader(incidentPath) + "\n# source-digest: sha256:\(digest)\n" + SchemaFiles.ruleModeline + "\n" + body
     }
 }

@@ -30,6 +30,10 @@ public struct Waiver: Sendable, Hashable {
 public enum WaiverReader {
     /// The marker of inline waivers.
     public static let marker = "constitution:ignore"
+    /// The top-level keys of `waivers.yaml`.
+    public static let fileKeys = ["schema", "waivers"]
+    /// The keys of one central waiver.
+    public static let keys = ["rule", "paths", "reason", "owner", "expires", "incident"]
 
     /// Inline waivers in a file's text (YAML comments and shell comments alike).
     public static func inline(in bytes: [UInt8], path: String) -> [Waiver] {
@@ -97,12 +101,12 @@ public enum WaiverReader {
         var r = SchemaReader(path: path)
         if let e = file.error { return ([], [Diagnostic(path: path, location: e.location, severity: .error, message: e.message)]) }
         guard let root = file.documents.first else { return ([], []) }
-        guard r.checkKeys(root, known: ["schema", "waivers"], what: "waivers.yaml") else { return ([], r.diagnostics) }
+        guard r.checkKeys(root, known: fileKeys, what: "waivers.yaml") else { return ([], r.diagnostics) }
         IncidentDecoder.checkSchema(root, reader: &r)
         var out: [Waiver] = []
         if let list = root["waivers"] {
             for item in list.elements {
-                guard r.checkKeys(item, known: ["rule", "paths", "reason", "owner", "expires", "incident"], what: "a waiver") else { continue }
+                guard r.checkKeys(item, known: keys, what: "a waiver") else { continue }
                 guard let rule = r.requiredString(item, "rule", what: "a waiver") else { continue }
                 let expires = r.optionalString(item, "expires")
                 if let e = expires, !IncidentDecoder.isDate(e) {

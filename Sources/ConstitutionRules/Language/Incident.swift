@@ -42,7 +42,10 @@ public enum IncidentDecoder {
         "schema", "id", "kind", "title", "date", "severity", "status", "systems", "summary", "symptoms", "root_cause",
         "impact", "resolution", "lessons", "references", "topics", "constraints",
     ]
-    static let statuses = ["open", "mitigated", "resolved", "accepted", "superseded"]
+    /// The statuses a record may have.
+    public static let statuses = ["open", "mitigated", "resolved", "accepted", "superseded"]
+    /// The severities a record may have.
+    public static let severities = ["sev1", "sev2", "sev3", "sev4"]
 
     /// Decodes `file` (already parsed). Returns the incident (nil when it has errors), the
     /// diagnostics, and the next free `some:` query id.
@@ -78,7 +81,7 @@ public enum IncidentDecoder {
         let date = r.requiredString(root, "date", what: "incident \(id)") ?? ""
         if !date.isEmpty, !isDate(date) { r.error("date must be YYYY-MM-DD, found '\(date)'", at: root["date"]!.location) }
         let severity = r.requiredString(root, "severity", what: "incident \(id)") ?? ""
-        if !severity.isEmpty, !["sev1", "sev2", "sev3", "sev4"].contains(severity) {
+        if !severity.isEmpty, !severities.contains(severity) {
             r.error("severity must be sev1, sev2, sev3 or sev4, found '\(severity)'", at: root["severity"]!.location)
         }
         let status = r.optionalString(root, "status") ?? (kind == .decision ? "accepted" : "resolved")

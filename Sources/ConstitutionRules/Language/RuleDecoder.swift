@@ -17,6 +17,16 @@ public struct RuleDecoder {
         "gt", "gte", "lt", "lte", "quantity_gt", "quantity_gte", "quantity_lt", "quantity_lte", "version_gt",
         "version_gte", "version_lt", "version_lte", "not", "all", "any", "none", "some", "path", "capture",
     ]
+    /// Keys of `matches:` written as a mapping.
+    public static let matchesKeys = ["pattern", "ignore_case", "param"]
+    /// Keys of `capture:`.
+    public static let captureKeys = ["pattern", "group", "where"]
+    /// Keys of `some:`.
+    public static let someKeys = ["match", "where"]
+    /// Keys of `examples:`.
+    public static let examplesKeys = ["fail", "pass"]
+    /// Keys of one example.
+    public static let exampleKeys = ["kind", "path", "text"]
 
     /// The reader collecting diagnostics.
     public var reader: SchemaReader
@@ -276,7 +286,7 @@ public struct RuleDecoder {
                 guard let name = paramReference(v, params: params) else { return nil }
                 return .matchesParam(name, ignoreCase: false)
             }
-            reader.checkKeys(v, known: ["pattern", "ignore_case", "param"], what: "matches")
+            reader.checkKeys(v, known: Self.matchesKeys, what: "matches")
             ignoreCase = reader.optionalBool(v, "ignore_case") ?? false
             if let p = v["param"] {
                 guard let name = p.scalar else { return nil }
@@ -300,7 +310,7 @@ public struct RuleDecoder {
     }
 
     private mutating func decodeCapture(_ v: YAMLNode, params: [String]) -> Condition? {
-        guard reader.checkKeys(v, known: ["pattern", "group", "where"], what: "capture") else { return nil }
+        guard reader.checkKeys(v, known: Self.captureKeys, what: "capture") else { return nil }
         guard let p = v["pattern"], let pattern = reader.string(p, key: "pattern") else {
             reader.error("'capture' needs 'pattern:'", at: v.location)
             return nil
@@ -323,7 +333,7 @@ public struct RuleDecoder {
     }
 
     private mutating func decodeSome(_ v: YAMLNode, params: [String]) -> Condition? {
-        guard reader.checkKeys(v, known: ["match", "where"], what: "some") else { return nil }
+        guard reader.checkKeys(v, known: Self.someKeys, what: "some") else { return nil }
         guard let m = v["match"] else {
             reader.error("'some' needs 'match:' (which documents to look for)", at: v.location)
             return nil
@@ -368,7 +378,7 @@ public struct RuleDecoder {
             reader.error("rule '\(ruleID)' needs 'examples:' with at least one 'fail' and one 'pass' snippet", at: node.location)
             return []
         }
-        guard reader.checkKeys(ex, known: ["fail", "pass"], what: "examples") else { return [] }
+        guard reader.checkKeys(ex, known: Self.examplesKeys, what: "examples") else { return [] }
         var out: [RuleExample] = []
         for expectation in [RuleExample.Expectation.fail, .pass] {
             guard let list = ex[expectation.rawValue], list.kind == .sequence, !list.elements.isEmpty else {
@@ -376,7 +386,7 @@ public struct RuleDecoder {
                 continue
             }
             for item in list.elements {
-                guard reader.checkKeys(item, known: ["kind", "path", "text"], what: "an example") else { continue }
+                guard reader.checkKeys(item, known: Self.exampleKeys, what: "an example") else { continue }
                 guard let kindName = reader.requiredString(item, "kind", what: "an example"),
                     let text = reader.requiredString(item, "text", what: "an example")
                 else { continue }
