@@ -168,7 +168,7 @@ public enum RuleTrace {
         let selectedFiles = files.count - passed.count
         out += "\n\(subjects) subject\(subjects == 1 ? "" : "s") in \(selectedFiles) file\(selectedFiles == 1 ? "" : "s"), "
         out += "\(findings) finding\(findings == 1 ? "" : "s")"
-        if case .some(.none) = config.severity[rule.id] { out += " (the config turns this rule off: lint does not run it)" }
+        if config.severity[rule.id] == .off { out += " (the config turns this rule off: lint does not run it)" }
         return out + "\n"
     }
 }
