@@ -341,6 +341,8 @@ public enum ExampleTester {
     /// The result.
     public struct Outcome: Sendable {
         public var failures: [Diagnostic]
+        /// Warnings about the rules (they load, but may not mean what their author meant).
+        public var warnings: [Diagnostic] = []
         public var ruleCount: Int
         public var exampleCount: Int
     }
@@ -357,7 +359,8 @@ public enum ExampleTester {
         let results = Parallel.map(count: rules.count, workers: Workspace.defaultWorkers) { i in ExampleRunner.check(rules[i]) }
         let (fixtureFailures, fixtureCount) = fixtures(directory: directory, rules: constitution.rules)
         return Outcome(
-            failures: (results.flatMap { $0 }.map(located) + fixtureFailures).sorted(by: Diagnostic.sortKey), ruleCount: rules.count,
+            failures: (results.flatMap { $0 }.map(located) + fixtureFailures).sorted(by: Diagnostic.sortKey),
+            warnings: constitution.diagnostics.filter { $0.severity != .error }.map(located), ruleCount: rules.count,
             exampleCount: rules.reduce(0) { $0 + $1.examples.count } + fixtureCount)
     }
 

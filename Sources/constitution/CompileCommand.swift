@@ -75,6 +75,9 @@ struct TestCommand: ParsableCommand {
     func run() throws {
         do {
             let outcome = try ExampleTester.run(directory: constitution)
+            for w in outcome.warnings {
+                printError(DiagnosticFormatter.format(w, sourceLine: sourceLine(w), style: global.style))
+            }
             for f in outcome.failures {
                 print(DiagnosticFormatter.format(f, sourceLine: sourceLine(f), style: global.style))
             }
