@@ -247,9 +247,9 @@ public struct RuleDecoder {
         case "in": return listOperand(v, params: params).map { .isIn($0) }
         case "is":
             guard v.scalarEquals("true") || v.scalarEquals("false") else {
-                reader.error(
-                    "'is' takes true or false (it reads the value as Kubernetes and Ansible read booleans: yes, on, True… count); to compare text write equals: \(v.scalar ?? "…")",
-                    at: v.location)
+                let text = v.scalar ?? "…"
+                let fix = YAMLBool.read(text).map { "write is: \($0)" } ?? "to compare text write equals: \(text)"
+                reader.error("'is' takes true or false (only these two are booleans in rules; the value it tests may be spelled yes, on, True…); \(fix)", at: v.location)
                 return nil
             }
             return .isBool(v.scalarEquals("true"))
@@ -297,7 +297,7 @@ public struct RuleDecoder {
         default:
             if let hint = Self.operatorLookalike(key) {
                 reader.warning("'\(key)' is read as a path (a key named '\(key)'); \(hint)", at: keyNode.location)
-            } else if !key.contains("."), !key.contains("["), let sug = SchemaReader.suggest(key, from: Self.operatorKeys),
+            } else if key.count >= 3, !key.contains("."), !key.contains("["), let sug = SchemaReader.suggest(key, from: Self.operatorKeys),
                 SchemaReader.editDistance(key, sug) <= (key.count >= 6 ? 2 : 1)
             {
                 reader.warning("'\(key)' is read as a path; did you mean the operator '\(sug)'?", at: keyNode.location)
