@@ -182,6 +182,51 @@ struct EvaluatorTests {
         #expect(missing.count == 1 && missing[0].isMissing)
         #expect(missing[0].location.line == 3)
     }
+
+    @Test func podMetadataAcrossWorkloadShapes() throws {
+        let shapes = [
+            "apiVersion: v1\nkind: Pod\nmetadata: {labels: {app: x}}\nspec: {containers: []}\n",
+            "apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {labels: {app: no}}\nspec:\n  template:\n    metadata: {labels: {app: x}}\n",
+            "apiVersion: batch/v1\nkind: CronJob\nmetadata: {name: c}\nspec:\n  jobTemplate:\n    spec:\n      template:\n        metadata: {labels: {app: x}}\n",
+            "apiVersion: v1\nkind: PodTemplate\nmetadata: {name: t}\ntemplate:\n  metadata: {labels: {app: x}}\n",
+        ]
+        for text in shapes {
+            let doc = Value.node(YAMLParser.parse(path: "a.yaml", text: text).documents[0], nil)
+            #expect(try PathExpression("pod_metadata.labels.app").evaluate(doc).compactMap(\.scalarText) == ["x"], "\(text)")
+        }
+        // A Deployment without template metadata: missing, at the deepest key that exists.
+        let bare = Value.node(YAMLParser.parse(path: "a.yaml", text: "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d}\nspec:\n  template:\n    spec: {}\n").documents[0], nil)
+        let missing = try PathExpression("pod_metadata.labels").evaluate(bare)
+        #expect(missing.count == 1 && missing[0].isMissing && missing[0].location.line == 5)
+        // A ConfigMap has no pod metadata (missing) and no containers (nothing).
+        let cm = Value.node(YAMLParser.parse(path: "a.yaml", text: "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n").documents[0], nil)
+        #expect(try PathExpression("pod_metadata").evaluate(cm).map(\.isMissing) == [true])
+        #expect(try PathExpression("containers.image").evaluate(cm).isEmpty)
+    }
+
+    @Test func keysGlobKeysAndQuotedEscapes() throws {
+        let doc = Value.node(YAMLParser.parse(path: "a.yaml", text: "m:\n  a.b/x: 1\n  a.b/y: 2\n  'a*': 3\n  c: 4\n").documents[0], nil)
+        #expect(try PathExpression("m.\"a.b/*\"").evaluate(doc).compactMap(\.scalarText) == ["1", "2"])
+        #expect(try PathExpression("m.\"a\\*\"").evaluate(doc).compactMap(\.scalarText) == ["3"])
+        #expect(try PathExpression("m['a?b/?']").evaluate(doc).compactMap(\.scalarText) == ["1", "2"])
+        let keys = try PathExpression("m|keys").evaluate(doc)
+        #expect(keys.compactMap(\.scalarText) == ["a.b/x", "a.b/y", "a*", "c"])
+        #expect(keys.map { "\($0.location.line):\($0.location.column)" } == ["2:3", "3:3", "4:3", "5:3"])
+        #expect(try PathExpression("m.c|keys").evaluate(doc).isEmpty)
+        #expect(throws: PathSyntaxError.self) { try PathExpression("m|values") }
+    }
+
+    @Test func operatorWordsAreRecognised() {
+        #expect(RuleDecoder.splitWords("AnyNotIn") == ["any", "not", "in"])
+        #expect(RuleDecoder.splitWords("greater_than-or_equals") == ["greater", "than", "or", "equals"])
+        #expect(RuleDecoder.operatorLookalike("GreaterThanOrEquals") == "write {gte: …}")
+        #expect(RuleDecoder.operatorLookalike("not_empty") == "write {not: {empty: true}}")
+        #expect(RuleDecoder.operatorLookalike("anyOf") == "write any: [{…}, {…}]")
+        // Real field names are left alone.
+        for key in ["allowPrivilegeEscalation", "matchLabels", "readOnly", "notBefore", "endpoints", "isDefault"] {
+            #expect(RuleDecoder.operatorLookalike(key) == nil, "\(key)")
+        }
+    }
 }
 
 @Suite("Constitution loading")

@@ -178,6 +178,9 @@ enum ConditionEvaluator {
             return (!v.isMissing == want, v.location)
         case .empty(let want):
             return (v.isEmpty == want, v.location)
+        case .isBool(let want):
+            guard let text = v.scalarText, let b = YAMLBool.read(text) else { return (false, v.location) }
+            return (b == want, v.location)
         case .compare(let domain, let op, let o):
             guard let text = v.scalarText, let other = resolve(o, ctx).first else { return (false, v.location) }
             guard let order = compare(text, other, domain) else { return (false, v.location) }
@@ -358,6 +361,20 @@ extension String {
         while s.first == " " { s.removeFirst() }
         while s.last == " " { s.removeLast() }
         return s
+    }
+}
+
+/// Booleans as YAML 1.1 readers see them (Kubernetes reads manifests with go-yaml's 1.1 rules,
+/// Ansible with PyYAML's, and Ansible's own `boolean()` accepts `y`/`n` too): docs/rules.md, `is`.
+public enum YAMLBool {
+    static let trueSpellings: Set<String> = ["true", "True", "TRUE", "yes", "Yes", "YES", "on", "On", "ON", "y", "Y"]
+    static let falseSpellings: Set<String> = ["false", "False", "FALSE", "no", "No", "NO", "off", "Off", "OFF", "n", "N"]
+
+    /// The boolean `text` spells, or nil when it is not a boolean.
+    public static func read(_ text: String) -> Bool? {
+        if trueSpellings.contains(text) { return true }
+        if falseSpellings.contains(text) { return false }
+        return nil
     }
 }
 

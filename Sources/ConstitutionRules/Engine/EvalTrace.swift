@@ -127,6 +127,7 @@ public final class EvalTrace {
         case .matchesParam(let name, _): return "matches the pattern in param \(name)"
         case .exists(let want): return want ? "exists" : "is absent"
         case .empty(let want): return want ? "is empty" : "is not empty"
+        case .isBool(let want): return "is \(want) (YAML 1.1 spellings)"
         case .compare(let domain, let op, let o):
             let prefix = domain == .number ? "" : domain.rawValue + "_"
             return prefix + op.rawValue + " " + operand(o)

@@ -58,7 +58,7 @@ public final class BoundRule: Sendable {
 
     static func bind(_ c: Condition, _ params: [String: Value]) throws(RegexError) -> Condition {
         switch c {
-        case .always, .matches, .exists, .empty: return c
+        case .always, .matches, .exists, .empty, .isBool: return c
         case .capture(let r, let g, let inner): return .capture(r, group: g, try bind(inner, params))
         case .all(let cs): return .all(try cs.map { c throws(RegexError) in try bind(c, params) })
         case .any(let cs): return .any(try cs.map { c throws(RegexError) in try bind(c, params) })

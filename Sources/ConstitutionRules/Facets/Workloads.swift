@@ -1,20 +1,20 @@
 import ConstitutionCore
 import ConstitutionYAML
 
-/// Pod specs and containers of Kubernetes documents, for the facets (the same table as the
-/// `pod_spec` and `containers` path concepts, read straight off the nodes).
+/// Pod specs and containers of Kubernetes documents, for the facets: the same table as the
+/// `pod_spec`, `pod_metadata` and `containers` path concepts
+/// (``PathExpression/podTemplatePaths``), read straight off the nodes.
 enum Workloads {
     /// The container lists of a pod spec, in the order the facets report them.
     static let containerKeys = ["initContainers", "containers", "ephemeralContainers"]
 
-    /// The pod specs of a document: workload kinds by ``PathExpression/podSpecPaths``, a
-    /// `PodTemplate`'s `template.spec`, and the items of a `List`.
+    /// The pod specs of a document: workload kinds (and `PodTemplate`) by
+    /// ``PathExpression/podSpecPaths``, and the items of a `List`.
     static func podSpecs(_ doc: YAMLNode, depth: Int = 0) -> [YAMLNode] {
         guard doc.kind == .mapping, depth < 4, let kind = doc["kind"]?.scalar else { return [] }
         if kind == "List" || kind.hasSuffix("List") {
             return (doc["items"]?.elements ?? []).flatMap { podSpecs($0, depth: depth + 1) }
         }
-        if kind == "PodTemplate", let spec = doc["template"]?["spec"], spec.kind == .mapping { return [spec] }
         guard let path = PathExpression.podSpecPaths[kind] else { return [] }
         var current: YAMLNode? = doc
         for key in path { current = current?[key] }

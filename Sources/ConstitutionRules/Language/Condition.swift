@@ -91,6 +91,9 @@ public indirect enum Condition: Sendable {
     case exists(Bool)
     /// The value is empty (missing, null, "", [], {}) (`true`) or not (`false`).
     case empty(Bool)
+    /// The scalar is the boolean, read as YAML 1.1 readers (Kubernetes, Ansible) read it:
+    /// `true`/`yes`/`on`/`y`… or `false`/`no`/`off`/`n`… in any of their spellings.
+    case isBool(Bool)
     /// Numeric, quantity or version comparison.
     case compare(ComparisonDomain, Comparison, Operand)
     /// The regex matches the scalar, and the capture group (the whole match for group 0)

@@ -3,27 +3,47 @@ import ConstitutionYAML
 
 /// A compiled path into a document, e.g. `spec.template.spec.containers[*].image`.
 ///
-/// Grammar (documented in docs/rules.md):
+/// Grammar (documented in docs/rules.md, "Paths"):
 /// - `a.b.c`: mapping keys; quote keys that contain dots: `metadata.annotations."argocd.argoproj.io/sync-wave"`;
+///   a quoted key with `*`, `?` or `[…]` is a glob over the mapping's keys (`\*` is a literal star);
 /// - `[*]`: every element of a sequence; `[0]`: one element; `*`: every value of a mapping;
 /// - `**`: the node and every node below it;
-/// - concepts: `pod_spec` (the pod template of Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet,
-///   Job, CronJob, ReplicationController, whatever the document) and `containers` (containers,
-///   initContainers and ephemeralContainers of that pod spec);
+/// - concepts: `pod_spec` (the pod template's spec of Pod, Deployment, StatefulSet, DaemonSet,
+///   ReplicaSet, Job, CronJob, ReplicationController, PodTemplate, whatever the document),
+///   `pod_metadata` (that template's metadata) and `containers` (containers, initContainers and
+///   ephemeralContainers of that pod spec);
 /// - `|yaml`: parse the scalar as a YAML stream and continue at each document's root
-///   (positions are mapped back to the outer file).
+///   (positions are mapped back to the outer file); `|keys`: the mapping's keys, as values
+///   located at the keys themselves.
 /// - `.` alone is the current value.
+///
+/// Quantifiers: steps that fan out (``Step/fansOut``) yield each value they reach, and nothing
+/// at all from an empty collection; a later step that finds nothing in one branch yields a
+/// `.missing` value for that branch, located at the element that lacks it.
 public struct PathExpression: Sendable, Hashable, CustomStringConvertible {
     /// One step.
     public enum Step: Sendable, Hashable {
         case key(String)
+        /// A quoted key with glob characters: every entry whose key matches.
+        case keyGlob(String)
         case index(Int)
         case allElements
         case allValues
         case descendants
         case podSpec
+        case podMetadata
         case containers
         case parseYAML
+        case keys
+
+        /// Whether the step yields any number of values (each one, or none from an empty
+        /// collection) rather than exactly one or a missing one.
+        public var fansOut: Bool {
+            switch self {
+            case .keyGlob, .allElements, .allValues, .descendants, .containers, .parseYAML, .keys: return true
+            case .key, .index, .podSpec, .podMetadata: return false
+            }
+        }
     }
 
     /// The steps, in order.
@@ -35,12 +55,7 @@ public struct PathExpression: Sendable, Hashable, CustomStringConvertible {
 
     /// Whether the path can yield more than one value.
     public var isMultiValued: Bool {
-        steps.contains { s in
-            switch s {
-            case .allElements, .allValues, .descendants, .containers, .parseYAML: return true
-            default: return false
-            }
-        }
+        steps.contains(where: \.fansOut)
     }
 
     /// A path from already-parsed steps.
@@ -77,7 +92,7 @@ public struct PathExpression: Sendable, Hashable, CustomStringConvertible {
                 } else if let n = Int(inner), n >= 0 {
                     steps.append(.index(n))
                 } else if inner.hasPrefix("\"") || inner.hasPrefix("'") {
-                    steps.append(.key(String(inner.dropFirst().dropLast())))
+                    steps.append(Self.quotedKey(String(inner.dropFirst().dropLast())))
                 } else {
                     throw fail("expected [*], [N] or [\"key\"], found [\(inner)]")
                 }
@@ -86,17 +101,21 @@ public struct PathExpression: Sendable, Hashable, CustomStringConvertible {
                 continue
             }
             if c == "|" {
-                let rest = String(String.UnicodeScalarView(chars[(i + 1)...]))
-                guard rest.hasPrefix("yaml") else { throw fail("unknown filter after '|' (only |yaml exists)") }
-                steps.append(.parseYAML)
-                i += 5
+                var j = i + 1
+                while j < chars.count, chars[j] != ".", chars[j] != "[", chars[j] != "|" { j += 1 }
+                switch String(String.UnicodeScalarView(chars[(i + 1)..<j])) {
+                case "yaml": steps.append(.parseYAML)
+                case "keys": steps.append(.keys)
+                default: throw fail("unknown filter after '|' (|yaml and |keys exist)")
+                }
+                i = j
                 expectSegment = false
                 continue
             }
             guard expectSegment else { throw fail("expected '.' before '\(c)'") }
             if c == "\"" || c == "'" {
                 guard let close = chars[(i + 1)...].firstIndex(of: c) else { throw fail("unclosed quote") }
-                steps.append(.key(String(String.UnicodeScalarView(chars[(i + 1)..<close]))))
+                steps.append(Self.quotedKey(String(String.UnicodeScalarView(chars[(i + 1)..<close]))))
                 i = close + 1
                 expectSegment = false
                 continue
@@ -108,6 +127,7 @@ public struct PathExpression: Sendable, Hashable, CustomStringConvertible {
             case "*": steps.append(.allValues)
             case "**": steps.append(.descendants)
             case "pod_spec": steps.append(.podSpec)
+            case "pod_metadata": steps.append(.podMetadata)
             // `containers` is the concept unless indexed (`containers[0]` is the plain list).
             case "containers" where (steps.isEmpty || steps.last == .podSpec) && (j >= chars.count || chars[j] != "["):
                 steps.append(.containers)
@@ -120,20 +140,51 @@ public struct PathExpression: Sendable, Hashable, CustomStringConvertible {
         self.steps = steps
     }
 
-    /// Workload kinds and where their pod spec lives.
-    static let podSpecPaths: [String: [String]] = [
-        "Pod": ["spec"],
-        "Deployment": ["spec", "template", "spec"],
-        "StatefulSet": ["spec", "template", "spec"],
-        "DaemonSet": ["spec", "template", "spec"],
-        "ReplicaSet": ["spec", "template", "spec"],
-        "ReplicationController": ["spec", "template", "spec"],
-        "Job": ["spec", "template", "spec"],
-        "CronJob": ["spec", "jobTemplate", "spec", "template", "spec"],
+    /// A quoted key: a glob when it has an unescaped `*`, `?` or `[`, else the key itself with
+    /// `\x` escapes removed (so `"a\*b"` is the literal key `a*b`).
+    static func quotedKey(_ text: String) -> Step {
+        var literal = ""
+        var escaped = false
+        for ch in text {
+            if escaped {
+                literal.append(ch)
+                escaped = false
+            } else if ch == "\\" {
+                escaped = true
+            } else if ch == "*" || ch == "?" || ch == "[" {
+                return .keyGlob(text)
+            } else {
+                literal.append(ch)
+            }
+        }
+        if escaped { literal.append("\\") }
+        return .key(literal)
+    }
+
+    /// Workload kinds and where their pod template (the `metadata` + `spec` pair a pod is made
+    /// from) lives: the one table behind `pod_spec`, `pod_metadata`, `containers` and the
+    /// facets' ``Workloads``.
+    static let podTemplatePaths: [String: [String]] = [
+        "Pod": [],
+        "PodTemplate": ["template"],
+        "Deployment": ["spec", "template"],
+        "StatefulSet": ["spec", "template"],
+        "DaemonSet": ["spec", "template"],
+        "ReplicaSet": ["spec", "template"],
+        "ReplicationController": ["spec", "template"],
+        "Job": ["spec", "template"],
+        "CronJob": ["spec", "jobTemplate", "spec", "template"],
     ]
 
-    /// Evaluates the path from `start`. A path that reaches nothing yields one `.missing` value
-    /// anchored at the deepest key that exists (so "field missing" findings point at its parent).
+    /// Workload kinds and where their pod spec lives (``podTemplatePaths`` + `spec`).
+    static let podSpecPaths: [String: [String]] = podTemplatePaths.mapValues { $0 + ["spec"] }
+
+    /// Workload kinds and where their pod template's metadata lives (``podTemplatePaths`` + `metadata`).
+    static let podMetadataPaths: [String: [String]] = podTemplatePaths.mapValues { $0 + ["metadata"] }
+
+    /// Evaluates the path from `start`: the values it reaches, with a `.missing` value for each
+    /// branch that lacks the rest of the path (anchored where the branch stops: the key or
+    /// element that lacks it), and nothing for branches that fan out over empty collections.
     public func evaluate(_ start: Value, anchor: SourceLocation? = nil) -> [Value] {
         evaluateAnchored(start, anchor: anchor).map(\.0)
     }
@@ -143,26 +194,35 @@ public struct PathExpression: Sendable, Hashable, CustomStringConvertible {
     public func evaluateAnchored(_ start: Value, anchor: SourceLocation? = nil) -> [(Value, SourceLocation)] {
         var current: [(Value, SourceLocation)] = [(start, anchor ?? start.location)]
         for step in steps {
+            if current.isEmpty { break }
             var next: [(Value, SourceLocation)] = []
-            var missingAnchor: SourceLocation?
+            next.reserveCapacity(current.count)
             for (value, anchor) in current {
+                // A missing branch stays missing (where it stopped), whatever follows.
                 if case .missing = value {
-                    missingAnchor = missingAnchor ?? value.location
+                    next.append((value, anchor))
                     continue
                 }
                 let produced = Self.apply(step, to: value, anchor: anchor)
                 if produced.isEmpty {
-                    if case .key = step { missingAnchor = missingAnchor ?? anchor }
-                    if case .index = step { missingAnchor = missingAnchor ?? anchor }
-                    if case .podSpec = step { missingAnchor = missingAnchor ?? anchor }
+                    // A single step that finds nothing makes the branch missing; a fan-out
+                    // over nothing ends the branch (it has no values to check).
+                    if !step.fansOut { next.append((.missing(anchor), anchor)) }
                     continue
                 }
                 next.append(contentsOf: produced)
             }
-            if next.isEmpty {
-                let at = missingAnchor ?? anchor ?? start.location
-                return [(.missing(at), at)]
-            }
+            current = next
+        }
+        return current
+    }
+
+    /// Walks `path` (plain keys) from `value`: the value reached, or a missing value at the
+    /// deepest key that exists.
+    private static func walk(_ path: [String], from value: Value, anchor: SourceLocation) -> (Value, SourceLocation) {
+        var current = (value, anchor)
+        for key in path {
+            guard let next = apply(.key(key), to: current.0, anchor: current.1).first else { return (.missing(current.1), current.1) }
             current = next
         }
         return current
@@ -180,6 +240,25 @@ public struct PathExpression: Sendable, Hashable, CustomStringConvertible {
             case .object(let o):
                 guard let v = o[k] else { return [] }
                 return [(v, v.location)]
+            default:
+                return []
+            }
+        case .keyGlob(let pattern):
+            let bytes = Array(pattern.utf8)[...]
+            return value.entries.compactMap { entry in
+                guard let key = entry.key, Glob.matchSegment(bytes, Array(key.utf8)[...]) else { return nil }
+                return (entry.value, entry.keyLocation)
+            }
+        case .keys:
+            switch value {
+            case .node(let n, let e):
+                guard n.kind == .mapping else { return [] }
+                return n.pairs.map { pair in
+                    let key = Value.node(pair.key, e)
+                    return (key, key.location)
+                }
+            case .object(let o):
+                return o.fields.map { (Value.text(LocatedText($0.0, at: o.location)), o.location) }
             default:
                 return []
             }
@@ -208,16 +287,22 @@ public struct PathExpression: Sendable, Hashable, CustomStringConvertible {
                 if case .node = value.child("template").child("spec") { return [(value.child("template").child("spec"), anchor)] }
                 return []
             }
-            var current: [(Value, SourceLocation)] = [(value, anchor)]
-            for key in path {
-                guard let (v, a) = current.first, let next = apply(.key(key), to: v, anchor: a).first else { return [] }
-                current = [next]
+            return [walk(path, from: value, anchor: anchor)]
+        case .podMetadata:
+            guard let kind = value.child("kind").scalarText, let path = podMetadataPaths[kind] else {
+                // A pod template (`{metadata, spec}`) or something holding one under `template`.
+                if !value.child("spec").child("containers").isMissing, case .node = value.child("metadata") {
+                    return [walk(["metadata"], from: value, anchor: anchor)]
+                }
+                if case .node = value.child("template").child("metadata") { return [walk(["template", "metadata"], from: value, anchor: anchor)] }
+                return []
             }
-            return current
+            return [walk(path, from: value, anchor: anchor)]
         case .containers:
             var spec = [(value, anchor)]
             if value.child("containers").isMissing && value.child("initContainers").isMissing {
-                spec = apply(.podSpec, to: value, anchor: anchor)
+                // A document without a pod spec has no containers (not a missing one).
+                spec = apply(.podSpec, to: value, anchor: anchor).filter { !$0.0.isMissing }
             }
             var out: [(Value, SourceLocation)] = []
             for (s, a) in spec {

@@ -15,7 +15,17 @@ public struct RuleDecoder {
     public static let operatorKeys = [
         "equals", "in", "matches", "contains", "starts_with", "ends_with", "covers", "exists", "absent", "empty",
         "gt", "gte", "lt", "lte", "quantity_gt", "quantity_gte", "quantity_lt", "quantity_lte", "version_gt",
-        "version_gte", "version_lt", "version_lte", "not", "all", "any", "none", "some", "path", "capture",
+        "version_gte", "version_lt", "version_lte", "is", "not", "all", "any", "none", "some", "path", "capture",
+    ]
+
+    /// Words operator names are made of, here and in other policy languages (Kyverno's
+    /// `AnyNotIn`, `GreaterThanOrEquals`; JSON Schema's `anyOf`): a key made only of these is
+    /// an operator the author expected, read as a path.
+    static let operatorWords: Set<String> = [
+        "equals", "equal", "eq", "ne", "neq", "in", "not", "no", "non", "is", "empty", "exists", "exist", "absent",
+        "present", "matches", "match", "regex", "contains", "contain", "starts", "start", "ends", "end", "with",
+        "gt", "gte", "lt", "lte", "ge", "le", "greater", "less", "than", "or", "and", "any", "all", "none", "one", "of",
+        "quantity", "version", "covers", "some", "duration", "true", "false", "null", "nil", "has", "one",
     ]
     /// Keys of `matches:` written as a mapping.
     public static let matchesKeys = ["pattern", "ignore_case", "param"]
@@ -31,6 +41,11 @@ public struct RuleDecoder {
     /// The reader collecting diagnostics.
     public var reader: SchemaReader
     private var nextQueryID: Int
+    /// The current rule's parameters and their defaults (to check operands that name them).
+    private var paramDefaults: [String: YAMLNode] = [:]
+    /// Whether the current rule's subjects are whole Kubernetes documents, and which resources
+    /// it selects (for the warnings about paths that cannot reach anything in them).
+    private var kubernetesSubject: (resources: [String], yes: Bool) = ([], false)
 
     /// Creates a decoder for a file; `firstQueryID` numbers `some:` queries across files.
     public init(path: String, firstQueryID: Int = 0) {
@@ -78,6 +93,7 @@ public struct RuleDecoder {
                 for pair in p.pairs {
                     guard let name = pair.key.scalar else { continue }
                     params.append((name, .node(pair.value, nil)))
+                    paramDefaults[name] = pair.value
                 }
             } else {
                 reader.error("'params' must be a mapping of names to default values", at: p.location)
@@ -87,12 +103,15 @@ public struct RuleDecoder {
         var selection = Selection()
         if let m = node["match"] {
             selection = decodeSelection(m, params: paramNames)
+            kubernetesSubject = Self.kubernetesDocuments(selection)
         } else {
             reader.error("rule '\(id)' needs 'match:' (what it looks at)", at: node.location)
         }
-        let when = node["when"].map { decodeCondition($0, params: paramNames) }
-        let require = node["require"].map { decodeCondition($0, params: paramNames) }
-        let forbid = node["forbid"].map { decodeCondition($0, params: paramNames) }
+        let when = node["when"].map { decodeCondition($0, params: paramNames, atSubject: true) }
+        let require = node["require"].map { decodeCondition($0, params: paramNames, atSubject: true) }
+        let forbid = node["forbid"].map { decodeCondition($0, params: paramNames, atSubject: true) }
+        paramDefaults = [:]
+        kubernetesSubject = ([], false)
         if require == nil && forbid == nil {
             reader.error("rule '\(id)' needs 'require:' or 'forbid:'", at: node.location)
         }
@@ -112,9 +131,17 @@ public struct RuleDecoder {
 
     // MARK: Selection
 
+    /// Whether a selection's subjects are whole Kubernetes documents (no `each`, no facet).
+    static func kubernetesDocuments(_ s: Selection) -> (resources: [String], yes: Bool) {
+        (s.resources, s.each.isEmpty && s.facet == nil && (s.kinds.contains(.kind(.kubernetes)) || (s.kinds.isEmpty && !s.resources.isEmpty)))
+    }
+
     mutating func decodeSelection(_ node: YAMLNode, params: [String]) -> Selection {
         var s = Selection()
-        guard reader.checkKeys(node, known: Self.matchKeys, what: "match") else { return s }
+        // An unknown key here is an error, not a warning: a mistyped selector (`resources:`)
+        // would silently widen the rule to every document.
+        guard reader.checkKeys(node, known: Self.matchKeys, what: "match", unknownIs: .error, why: "a mistyped selector would widen the rule")
+        else { return s }
         for name in stringsOrParam(node, "kind", params: params).literals {
             if let k = TargetKind(name) {
                 s.kinds.append(k)
@@ -131,12 +158,20 @@ public struct RuleDecoder {
         let exclude = stringsOrParam(node, "exclude", params: params)
         s.exclude = exclude.literals.map(Glob.init)
         s.excludeParams = exclude.params
-        if let w = node["where"] { s.condition = decodeCondition(w, params: params) }
         if let e = node["each"] {
             let list = e.kind == .sequence ? e.elements : [e]
             for item in list {
                 if let p = decodePath(item) { s.each.append(p) }
             }
+        }
+        if let w = node["where"] {
+            // `where` tests the document (or facet item), before `each`.
+            var documents = s
+            documents.each = []
+            let saved = kubernetesSubject
+            kubernetesSubject = Self.kubernetesDocuments(documents)
+            s.condition = decodeCondition(w, params: params, atSubject: true)
+            kubernetesSubject = saved
         }
         if let f = node["facet"], let name = reader.string(f, key: "facet") {
             if let facet = FacetName(rawValue: name) {
@@ -195,8 +230,9 @@ public struct RuleDecoder {
 
     // MARK: Conditions
 
-    /// Decodes a condition mapping.
-    public mutating func decodeCondition(_ node: YAMLNode, params: [String]) -> Condition {
+    /// Decodes a condition mapping. `atSubject`: the condition tests the rule's subject itself
+    /// (not a value a path reached), so its paths start at the subject.
+    public mutating func decodeCondition(_ node: YAMLNode, params: [String], atSubject: Bool = false) -> Condition {
         guard node.kind == .mapping else {
             reader.error("a condition must be a mapping such as {equals: x} or {spec.replicas: {gte: 2}}", at: node.location)
             return .always
@@ -204,34 +240,51 @@ public struct RuleDecoder {
         var parts: [Condition] = []
         for pair in node.pairs {
             guard let key = pair.key.scalar else { continue }
-            if let c = decodeEntry(key: key, keyNode: pair.key, value: pair.value, params: params) { parts.append(c) }
+            if let c = decodeEntry(key: key, keyNode: pair.key, value: pair.value, params: params, atSubject: atSubject) { parts.append(c) }
         }
         if parts.isEmpty { return .always }
         return parts.count == 1 ? parts[0] : .all(parts)
     }
 
-    private mutating func decodeEntry(key: String, keyNode: YAMLNode, value v: YAMLNode, params: [String]) -> Condition? {
+    private mutating func decodeEntry(key: String, keyNode: YAMLNode, value v: YAMLNode, params: [String], atSubject: Bool) -> Condition? {
         switch key {
-        case "equals": return .equals(operand(v, params: params))
-        case "in": return .isIn(operand(v, params: params))
+        case "equals":
+            if v.kind == .sequence {
+                reader.error("'equals' takes one value; for any of several write in: [\(Self.flowList(v))]", at: v.location)
+                return nil
+            }
+            return .equals(operand(v, params: params))
+        case "in": return listOperand(v, params: params).map { .isIn($0) }
+        case "is":
+            guard v.scalarEquals("true") || v.scalarEquals("false") else {
+                let text = v.scalar ?? "…"
+                let fix = YAMLBool.read(text).map { "write is: \($0)" } ?? "to compare text write equals: \(text)"
+                reader.error("'is' takes true or false (only these two are booleans in rules; the value it tests may be spelled yes, on, True…); \(fix)", at: v.location)
+                return nil
+            }
+            return .isBool(v.scalarEquals("true"))
         case "contains": return .contains(operand(v, params: params))
         case "starts_with": return .startsWith(operand(v, params: params))
         case "ends_with": return .endsWith(operand(v, params: params))
         case "covers": return .covers(operand(v, params: params))
         case "matches": return decodeMatches(v, params: params)
-        case "exists": return reader.optionalBoolValue(v).map { .exists($0) }
-        case "absent": return reader.optionalBoolValue(v).map { .exists(!$0) }
-        case "empty": return reader.optionalBoolValue(v).map { .empty($0) }
+        case "exists": return reader.optionalBoolValue(v, key: key).map { .exists($0) }
+        case "absent": return reader.optionalBoolValue(v, key: key).map { .exists(!$0) }
+        case "empty": return reader.optionalBoolValue(v, key: key).map { .empty($0) }
         case "gt", "gte", "lt", "lte":
-            return .compare(.number, Comparison(rawValue: key)!, operand(v, params: params))
+            return comparisonOperand(v, key: key, domain: .number, params: params).map { .compare(.number, Comparison(rawValue: key)!, $0) }
         case "quantity_gt", "quantity_gte", "quantity_lt", "quantity_lte":
-            return .compare(.quantity, Comparison(rawValue: String(key.dropFirst(9)))!, operand(v, params: params))
+            return comparisonOperand(v, key: key, domain: .quantity, params: params).map {
+                .compare(.quantity, Comparison(rawValue: String(key.dropFirst(9)))!, $0)
+            }
         case "version_gt", "version_gte", "version_lt", "version_lte":
-            return .compare(.version, Comparison(rawValue: String(key.dropFirst(8)))!, operand(v, params: params))
-        case "not": return .not(decodeCondition(v, params: params))
+            return comparisonOperand(v, key: key, domain: .version, params: params).map {
+                .compare(.version, Comparison(rawValue: String(key.dropFirst(8)))!, $0)
+            }
+        case "not": return .not(decodeCondition(v, params: params, atSubject: atSubject))
         case "all", "any", "none":
             if v.kind == .sequence {
-                let items = v.elements.map { decodeCondition($0, params: params) }
+                let items = v.elements.map { decodeCondition($0, params: params, atSubject: atSubject) }
                 switch key {
                 case "all": return .all(items)
                 case "any": return .any(items)
@@ -243,6 +296,7 @@ public struct RuleDecoder {
                 reader.error("'\(key)' takes a list of conditions, or a mapping with 'path:' and a condition", at: v.location)
                 return nil
             }
+            if atSubject { checkReachable(path, at: pathNode.location) }
             let rest = decodeCondition(v, params: params, skipping: "path")
             return .path(path, Quantifier(rawValue: key)!, rest)
         case "some": return decodeSome(v, params: params)
@@ -251,7 +305,9 @@ public struct RuleDecoder {
             reader.error("'path' belongs inside all/any/none: {path: …, <condition>}", at: keyNode.location)
             return nil
         default:
-            if !key.contains("."), !key.contains("["), let sug = SchemaReader.suggest(key, from: Self.operatorKeys),
+            if let hint = Self.operatorLookalike(key) {
+                reader.warning("'\(key)' is read as a path (a key named '\(key)'); \(hint)", at: keyNode.location)
+            } else if key.count >= 3, !key.contains("."), !key.contains("["), let sug = SchemaReader.suggest(key, from: Self.operatorKeys),
                 SchemaReader.editDistance(key, sug) <= (key.count >= 6 ? 2 : 1)
             {
                 reader.warning("'\(key)' is read as a path; did you mean the operator '\(sug)'?", at: keyNode.location)
@@ -263,6 +319,7 @@ public struct RuleDecoder {
                 reader.error("bad path '\(key)': \(error.message)", at: keyNode.location)
                 return nil
             }
+            if atSubject { checkReachable(path, at: keyNode.location) }
             return .path(path, nil, decodeCondition(v, params: params))
         }
     }
@@ -271,10 +328,165 @@ public struct RuleDecoder {
         var parts: [Condition] = []
         for pair in node.pairs {
             guard let key = pair.key.scalar, key != skipping else { continue }
-            if let c = decodeEntry(key: key, keyNode: pair.key, value: pair.value, params: params) { parts.append(c) }
+            if let c = decodeEntry(key: key, keyNode: pair.key, value: pair.value, params: params, atSubject: false) { parts.append(c) }
         }
         if parts.isEmpty { return .exists(true) }
         return parts.count == 1 ? parts[0] : .all(parts)
+    }
+
+    // MARK: Operands that must mean something
+
+    /// `in`'s operand: a list, or a parameter whose default is a list.
+    private mutating func listOperand(_ v: YAMLNode, params: [String]) -> Operand? {
+        if v.kind == .scalar {
+            var message = "'in' needs a list such as [a, b] or {param: name} naming a list; for one value write equals: \(v.scalar ?? "")"
+            let text = v.scalar ?? ""
+            for separator in ["|", ","] where text.contains(separator) {
+                let items = text.split(separator: Character(separator)).map { String(String($0).trimmingSpaces) }.filter { !$0.isEmpty }
+                message = "'in' needs a list, not the text '\(text)': write in: [\(items.joined(separator: ", "))]"
+                break
+            }
+            reader.error(message, at: v.location)
+            return nil
+        }
+        let o = operand(v, params: params)
+        if case .param(let name) = o, let def = paramDefaults[name], def.kind != .sequence, let p = v["param"] {
+            reader.error("'in' needs a list, and parameter '\(name)' defaults to a single value; make its default a list ([\(def.scalar ?? "…")])", at: p.location)
+            return nil
+        }
+        return o
+    }
+
+    /// The operand of a comparison: one number, quantity or version (a literal, or a parameter
+    /// whose default is one); `{self: …}` and `{file: …}` are checked when the rule runs.
+    private mutating func comparisonOperand(_ v: YAMLNode, key: String, domain: ComparisonDomain, params: [String]) -> Operand? {
+        let expected: String
+        switch domain {
+        case .number: expected = "a number such as 5000 or 2.5"
+        case .quantity: expected = "a Kubernetes quantity such as 512Mi, 1.5Gi or 250m"
+        case .version: expected = "a version such as 1.28 or v1.30.2 (numbers separated by dots, an optional leading v; only the numbers are compared)"
+        }
+        if v.kind == .sequence {
+            reader.error("'\(key)' takes one value, \(expected), not a list", at: v.location)
+            return nil
+        }
+        let o = operand(v, params: params)
+        switch o {
+        case .literal:
+            guard let text = v.scalar, Self.parses(text, domain) else {
+                reader.error("'\(key)' needs \(expected), found '\(v.scalar ?? "")'", at: v.location)
+                return nil
+            }
+        case .param(let name):
+            if let def = paramDefaults[name], let p = v["param"], !(def.scalar.map { Self.parses($0, domain) } ?? false) {
+                reader.error("'\(key)' needs \(expected), and parameter '\(name)' defaults to '\(def.scalar ?? "a collection")'", at: p.location)
+                return nil
+            }
+        default:
+            break
+        }
+        return o
+    }
+
+    /// Whether an operand's text is a value of the domain.
+    static func parses(_ text: String, _ domain: ComparisonDomain) -> Bool {
+        switch domain {
+        case .number:
+            return Double(text.trimmingSpaces).map(\.isFinite) ?? false
+        case .quantity:
+            return Quantity.parse(text).map(\.isFinite) ?? false
+        case .version:
+            // Strict for operands: the comparison reads only the numbers, so nothing else may
+            // be written (`1.28-rc1` would silently compare as 1.28).
+            var s = Substring(text)
+            if s.first == "v" || s.first == "V" { s = s.dropFirst() }
+            let parts = s.split(separator: ".", omittingEmptySubsequences: false)
+            return !parts.isEmpty && parts.allSatisfy { !$0.isEmpty && $0.allSatisfy { $0.isASCII && $0.isNumber } }
+        }
+    }
+
+    /// A sequence node's items as a flow list's contents (`a, b`).
+    static func flowList(_ node: YAMLNode) -> String {
+        node.elements.map { $0.scalar ?? "…" }.joined(separator: ", ")
+    }
+
+    /// A hint when `key` is made only of operator words (`not_in`, `AnyNotIn`, `is_empty`,
+    /// `greater_than`, `anyOf`): it is read as a path, which the author did not mean.
+    static func operatorLookalike(_ key: String) -> String? {
+        guard !key.contains("."), !key.contains("["), !key.contains("\""), !operatorKeys.contains(key) else { return nil }
+        let words = splitWords(key)
+        guard words.count >= 2, words.allSatisfy(operatorWords.contains) else { return nil }
+        let negated = words.contains { $0 == "not" || $0 == "no" || $0 == "non" || $0 == "ne" || $0 == "neq" }
+        var rest = words.filter { !["not", "no", "non", "is", "any", "all", "of", "one", "has"].contains($0) }
+        if rest.isEmpty, words.contains("ne") || words.contains("neq") { rest = ["equals"] }
+        var op: String?
+        switch rest.joined(separator: " ") {
+        case "equals", "equal", "eq", "ne", "neq": op = "equals: …"
+        case "in": op = "in: [...]"
+        case "empty": op = "empty: true"
+        case "exists", "exist", "present": op = "exists: true"
+        case "absent": op = "absent: true"
+        case "matches", "match", "regex": op = "matches: …"
+        case "contains", "contain": op = "contains: …"
+        case "starts with", "start with", "starts": op = "starts_with: …"
+        case "ends with", "end with", "ends": op = "ends_with: …"
+        case "greater than", "gt": op = "gt: …"
+        case "greater than or equals", "greater than or equal", "gte", "ge": op = "gte: …"
+        case "less than", "lt": op = "lt: …"
+        case "less than or equals", "less than or equal", "lte", "le": op = "lte: …"
+        case "true": op = "is: true"
+        case "false": op = "is: false"
+        default: op = nil
+        }
+        if words == ["any", "of"] || words == ["one", "of"] { return "write any: [{…}, {…}]" }
+        if words == ["all", "of"] { return "write all: [{…}, {…}]" }
+        if words == ["none", "of"] { return "write none: [{…}, {…}]" }
+        guard let op else { return "write it with the operators of docs/rules.md (not, in, equals, gt…), e.g. {not: {in: [...]}}" }
+        return negated ? "write {not: {\(op)}}" : "write {\(op)}"
+    }
+
+    /// Lowercased words of a snake_case, kebab-case or camelCase key.
+    static func splitWords(_ key: String) -> [String] {
+        var words: [String] = []
+        var current = ""
+        var previousLower = false
+        for ch in key {
+            if ch == "_" || ch == "-" {
+                if !current.isEmpty { words.append(current) }
+                current = ""
+                previousLower = false
+                continue
+            }
+            if ch.isUppercase, previousLower, !current.isEmpty {
+                words.append(current)
+                current = ""
+            }
+            current.append(Character(ch.lowercased()))
+            previousLower = ch.isLowercase || ch.isNumber
+        }
+        if !current.isEmpty { words.append(current) }
+        return words
+    }
+
+    /// Warns about a path at the top of a Kubernetes document that reads a literal key where
+    /// the author most likely meant a concept: `containers[*]` (no document has a top-level
+    /// `containers`) and `spec.containers` in rules that also select non-Pod workloads.
+    private mutating func checkReachable(_ path: PathExpression, at location: SourceLocation) {
+        guard kubernetesSubject.yes, let first = path.steps.first else { return }
+        let lists = ["containers", "initContainers", "ephemeralContainers"]
+        if case .key(let k) = first, lists.contains(k) {
+            reader.warning(
+                "'\(path.text)' reads a top-level key '\(k)', which a Kubernetes document does not have; write 'containers' (every container of any workload: init, regular and ephemeral) or 'pod_spec.\(k)[*]'",
+                at: location)
+            return
+        }
+        guard path.steps.count >= 2, first == .key("spec"), case .key(let k) = path.steps[1], lists.contains(k) else { return }
+        let resources = kubernetesSubject.resources
+        if resources.isEmpty || resources.contains(where: { $0 != "Pod" }) {
+            reader.warning(
+                "'spec.\(k)' is only a Pod's list (a Deployment's is under spec.template.spec, a CronJob's deeper); write 'containers' (every container of any workload) or 'pod_spec.\(k)', or select resource: Pod",
+                at: location)
+        }
     }
 
     private mutating func decodeMatches(_ v: YAMLNode, params: [String]) -> Condition? {
@@ -427,10 +639,11 @@ public struct RuleDecoder {
 
 extension SchemaReader {
     /// `true`/`false` only.
-    mutating func optionalBoolValue(_ node: YAMLNode) -> Bool? {
+    mutating func optionalBoolValue(_ node: YAMLNode, key: String) -> Bool? {
         if node.scalarEquals("true") { return true }
         if node.scalarEquals("false") { return false }
-        error("expected true or false (only these two are booleans here)", at: node.location)
+        let found = node.scalar.map { ", found '\($0)'" } ?? ""
+        error("'\(key)' takes true or false (only these two are booleans in rules)\(found)", at: node.location)
         return nil
     }
 }

@@ -28,8 +28,11 @@ public struct SchemaReader {
 
     /// Checks `node` is a mapping and warns about keys outside `known` (with a suggestion).
     /// Returns false (with an error) when `node` is not a mapping.
+    /// With `unknownIs: .error`, an unknown key is an error (`why` says what it would cause).
     @discardableResult
-    public mutating func checkKeys(_ node: YAMLNode, known: [String], what: String) -> Bool {
+    public mutating func checkKeys(
+        _ node: YAMLNode, known: [String], what: String, unknownIs severity: Severity = .warning, why: String? = nil
+    ) -> Bool {
         guard node.kind == .mapping else {
             error("\(what) must be a mapping", at: node.location)
             return false
@@ -42,7 +45,11 @@ public struct SchemaReader {
             if pair.key.isMergeKey || known.contains(key) { continue }
             var message = "unknown key '\(key)' in \(what)"
             if let suggestion = Self.suggest(key, from: known) { message += " (did you mean '\(suggestion)'?)" }
-            warning(message, at: pair.key.location)
+            if severity == .error {
+                error(message + (why.map { ": \($0)" } ?? ""), at: pair.key.location)
+            } else {
+                warning(message, at: pair.key.location)
+            }
         }
         return true
     }
