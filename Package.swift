@@ -109,6 +109,10 @@ let package = Package(
         .testTarget(
             name: "ConstitutionReportTests", dependencies: ["ConstitutionReport"], exclude: ["Golden", "validate_sarif.py"]
         ),
+        .testTarget(
+            name: "ConstitutionAppTests",
+            dependencies: ["ConstitutionApp", "ConstitutionCore", "ConstitutionReport", "ConstitutionRules", "ConstitutionWorkspace", "ConstitutionYAML", "TestSupport"]
+        ),
         // Contract tests: run the real binary (built by `swift build`, found beside the test bundle).
         .testTarget(name: "CLITests", dependencies: ["ConstitutionCore", "TestSupport"]),
     ]
