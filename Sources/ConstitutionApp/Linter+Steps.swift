@@ -243,3 +243,75 @@ extension Linter {
         return .clean
     }
 }
+
+// MARK: - The baseline
+
+extension Linter {
+    /// The findings split by the baseline, and the baseline to write, if asked.
+    struct BaselineStep: Sendable {
+        /// Findings the baseline does not list (all of them without a baseline).
+        var new: [Finding]
+        var known: [Finding] = []
+        var comparison: BaselineComparison?
+        var write: BaselineWrite?
+        var warnings: [Diagnostic] = []
+    }
+
+    /// The baseline to compare with: `--baseline`, else `.constitution.yaml`'s `baseline:`
+    /// (relative to the config's folder), unless `--no-baseline`.
+    static func baselinePath(_ options: Options, config: LintConfig) -> String? {
+        if options.noBaseline { return nil }
+        if let explicit = options.baseline { return explicit }
+        guard let named = config.baseline, !named.isEmpty else { return nil }
+        guard !named.hasPrefix("/"), let configPath = config.path, let slash = configPath.lastIndex(of: "/") else { return named }
+        return String(configPath[..<slash]) + "/" + named
+    }
+
+    /// Which baseline paths this run checked: every path under an input (all of them when the
+    /// root itself is linted), except files that could not be parsed (their findings are
+    /// unknown, so their entries are neither absent nor dropped).
+    static func baselineScope(_ setup: Setup, options: Options, unparsed: Set<String>) -> @Sendable (String) -> Bool {
+        let prefixes = options.inputs.map { relative(FileWalker.normalize($0), to: setup.rootPath) }
+        let everything = prefixes.contains(".")
+        return { path in
+            !unparsed.contains(path) && (everything || prefixes.contains { path == $0 || path.hasPrefix($0 + "/") })
+        }
+    }
+
+    /// Compares `findings` (after waivers, sorted) with the baseline, or records them
+    /// (`--write-baseline`: a new file takes them all; an existing one only shrinks, unless
+    /// `--baseline-add-new`) and compares them with what is written.
+    static func applyBaseline(
+        _ findings: [Finding], sourceLines: [String: String], setup: Setup, options: Options, unparsed: Set<String>
+    ) throws(ConstitutionProblem) -> BaselineStep {
+        let inScope = baselineScope(setup, options: options, unparsed: unparsed)
+        if let target = options.writeBaseline {
+            let current = Baseline.recording(findings, sourceLines: sourceLines)
+            let existing = ConstitutionStore.exists(target) ? try Baseline.load(target) : nil
+            let written = existing?.updated(with: current, inScope: inScope, addingNew: options.baselineAddNew) ?? current
+            let split = written.compare(findings, sourceLines: sourceLines, inScope: inScope)
+            var note = "wrote \(target): \(plural(written.entries.count, "entry", "entries")) covering \(plural(written.findingCount, "finding"))"
+            if let existing {
+                let dropped = existing.compare(findings, sourceLines: sourceLines, inScope: inScope).absent.reduce(0) { $0 + $1.count }
+                if dropped > 0 { note += "; \(plural(dropped, "finding")) no longer found, dropped" }
+            }
+            let left = split.new.filter(Baseline.accepts).count
+            if left > 0 { note += "; \(plural(left, "new finding")) not added (fix or waive, or pass --baseline-add-new to record them)" }
+            return BaselineStep(
+                new: split.new, known: split.known, comparison: BaselineComparison(file: target, absent: []),
+                write: BaselineWrite(path: target, text: written.yaml(), note: note), warnings: existing?.warnings ?? [])
+        }
+        guard let path = baselinePath(options, config: setup.config) else { return BaselineStep(new: findings) }
+        let baseline = try Baseline.load(path)
+        let split = baseline.compare(findings, sourceLines: sourceLines, inScope: inScope)
+        let absent = split.absent.map {
+            BaselineComparison.Absent(rule: $0.fingerprint.rule, path: $0.fingerprint.path, excerpt: $0.excerpt, count: $0.count)
+        }
+        return BaselineStep(
+            new: split.new, known: split.known, comparison: BaselineComparison(file: path, absent: absent), warnings: baseline.warnings)
+    }
+
+    static func plural(_ n: Int, _ word: String, _ words: String? = nil) -> String {
+        "\(n) " + (n == 1 ? word : words ?? word + "s")
+    }
+}

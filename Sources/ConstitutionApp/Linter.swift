@@ -28,6 +28,14 @@ public enum Linter {
         public var maxFileSize: Int?
         /// Whether Git's ignore files are honoured (`--no-ignore` turns it off).
         public var gitignore: Bool
+        /// The baseline to compare with (`--baseline`); nil: the config's `baseline:`, if any.
+        public var baseline: String?
+        /// `--no-baseline`: compare with none, whatever the config says.
+        public var noBaseline = false
+        /// `--write-baseline FILE`: record today's findings there (shrinking an existing file).
+        public var writeBaseline: String?
+        /// `--baseline-add-new`: when writing over an existing baseline, add new findings too.
+        public var baselineAddNew = false
 
         public init(
             inputs: [String], root: String?, constitution: String?, threshold: Severity?, workers: Int,
@@ -63,6 +71,18 @@ public enum Linter {
         public var location: ConstitutionStore.Location
         /// How many rules were enforced (after `severity: off`).
         public var enforcedRules: Int
+        /// The baseline to write (`--write-baseline`), for the command to write.
+        public var baselineWrite: BaselineWrite? = nil
+        /// Warnings about the baseline read (unknown keys).
+        public var baselineWarnings: [Diagnostic] = []
+    }
+
+    /// A baseline file to write, and what to say about it.
+    public struct BaselineWrite: Sendable {
+        public var path: String
+        public var text: String
+        /// `wrote FILE: …`, for standard error.
+        public var note: String
     }
 
     /// Loads the constitution for `root`, refusing errors and stale generated rules.
@@ -128,7 +148,7 @@ public enum Linter {
 
     /// Runs the whole lint: ``prepare(_:)``, ``scan(_:options:)``, then the findings through
     /// ``applySeverityOverrides(_:_:)``, ``centralWaivers(folders:rootPath:)`` and
-    /// ``applyWaivers(_:inline:central:today:)``, and the verdict from ``exitStatus(checkedCount:namesFiles:errors:findings:threshold:)``.
+    /// ``applyWaivers(_:inline:central:today:)`` and ``applyBaseline(_:sourceLines:setup:options:unparsed:)``, and the verdict from ``exitStatus(checkedCount:namesFiles:errors:findings:threshold:)``.
     ///
     /// Folders are linted whole. When files are named (a pre-commit run), only they are
     /// checked and reported, but cross-document rules still see the whole tree under the root
@@ -148,14 +168,24 @@ public enum Linter {
         findings = applied.findings
         var sourceLines = scan.sourceLines
         readMissingLines(&sourceLines, of: findings, rootPath: setup.rootPath, maxFileSize: setup.settings.maxFileSize)
-        let ruleInfos = ruleInfos(setup, findings: findings, waived: applied.waived)
+        // The baseline last: it sees the findings exactly as they would be reported.
+        let baseline: BaselineStep
+        do {
+            baseline = try applyBaseline(findings, sourceLines: sourceLines, setup: setup, options: options, unparsed: Set(scan.errors.map(\.path)))
+        } catch {
+            throw .constitution(error)
+        }
+        findings = baseline.new
+        let ruleInfos = ruleInfos(setup, findings: findings + baseline.known, waived: applied.waived)
         let status = exitStatus(
             checkedCount: scan.checkedCount, namesFiles: setup.namesFiles, errors: scan.errors, findings: findings,
             threshold: setup.settings.threshold)
-        let report = LintReport(
+        var report = LintReport(
             findings: findings, errors: scan.errors, fileCount: scan.checkedCount, ruleCount: setup.bound.count, sourceLines: sourceLines,
             threshold: setup.settings.threshold, waived: applied.waived, rules: ruleInfos, exitStatus: status.rawValue,
             toolVersion: ToolVersion.number)
+        report.known = baseline.known
+        report.baseline = baseline.comparison
         var subjects: [String: Int] = [:]
         for (i, b) in setup.bound.enumerated() { subjects[b.rule.id] = scan.subjectCounts[i] }
         return Outcome(
@@ -163,7 +193,7 @@ public enum Linter {
             constitutionWarnings: setup.constitution.diagnostics.map { ConstitutionStore.located($0, in: setup.directory) } + waiverDiagnostics,
             status: status, constitutionDirectory: setup.directory, config: setup.config,
             helpURIBase: setup.config.helpURIBase ?? fileURI(ConstitutionStore.absolute(setup.root)) + "/", location: setup.location,
-            enforcedRules: setup.bound.count)
+            enforcedRules: setup.bound.count, baselineWrite: status == .noInput ? nil : baseline.write, baselineWarnings: baseline.warnings)
     }
 
     /// `file://` + the absolute path, percent-encoding what URIs do not allow.
