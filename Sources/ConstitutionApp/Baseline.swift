@@ -89,17 +89,23 @@ public struct Baseline: Sendable, Equatable {
 
     /// `line` with leading and trailing white space removed and inner runs of it made one space.
     public static func normalise(_ line: String) -> String {
-        var out = ""
+        String(decoding: normalisedBytes(line), as: UTF8.self)
+    }
+
+    /// ``normalise(_:)`` as UTF-8 bytes (the hashed form; spaces, tabs, CR, VT and FF are the
+    /// white space, all ASCII, so working on bytes never splits a character).
+    static func normalisedBytes(_ line: String) -> [UInt8] {
+        var out: [UInt8] = []
         out.reserveCapacity(line.utf8.count)
         var pendingSpace = false
-        for scalar in line.unicodeScalars {
-            if scalar == " " || scalar == "\t" || scalar == "\r" || scalar == "\u{0B}" || scalar == "\u{0C}" {
+        for byte in line.utf8 {
+            if byte == 0x20 || byte == 0x09 || byte == 0x0D || byte == 0x0B || byte == 0x0C {
                 pendingSpace = !out.isEmpty
                 continue
             }
-            if pendingSpace { out += " " }
+            if pendingSpace { out.append(0x20) }
             pendingSpace = false
-            out.unicodeScalars.append(scalar)
+            out.append(byte)
         }
         return out
     }
@@ -107,8 +113,7 @@ public struct Baseline: Sendable, Equatable {
     /// The fingerprint of `finding` whose source line is `line` (nil when it could not be read,
     /// which fingerprints as an empty line).
     public static func fingerprint(_ finding: Finding, line: String?) -> Fingerprint {
-        let text = normalise(line ?? "")
-        return Fingerprint(rule: finding.rule, path: finding.path, hash: String(SHA256.hex(Array(text.utf8)).prefix(16)))
+        Fingerprint(rule: finding.rule, path: finding.path, hash: String(SHA256.hex(normalisedBytes(line ?? "")).prefix(16)))
     }
 
     /// What a reviewer reads for `line`: normalised and cut at 120 characters.
