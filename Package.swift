@@ -106,11 +106,14 @@ let package = Package(
         .testTarget(name: "ConstitutionWorkspaceTests", dependencies: ["ConstitutionWorkspace", "TestSupport"]),
         .testTarget(name: "ConstitutionRulesTests", dependencies: ["ConstitutionRules", "TestSupport"]),
         .testTarget(name: "ConstitutionRenderTests", dependencies: ["ConstitutionRender", "TestSupport"]),
-        // The JSON Schemas of schemas/ against the loaders' own key tables.
-        .testTarget(
-            name: "ConstitutionAppTests", dependencies: ["ConstitutionApp", "ConstitutionReport", "ConstitutionRules", "TestSupport"]),
         .testTarget(
             name: "ConstitutionReportTests", dependencies: ["ConstitutionReport"], exclude: ["Golden", "validate_sarif.py"]
+        ),
+        // The app layer's steps without the binary, and the JSON Schemas of schemas/ against the
+        // loaders' own key tables.
+        .testTarget(
+            name: "ConstitutionAppTests",
+            dependencies: ["ConstitutionApp", "ConstitutionCore", "ConstitutionReport", "ConstitutionRules", "ConstitutionWorkspace", "ConstitutionYAML", "TestSupport"]
         ),
         // Contract tests: run the real binary (built by `swift build`, found beside the test bundle).
         .testTarget(name: "CLITests", dependencies: ["ConstitutionCore", "TestSupport"]),

@@ -25,6 +25,7 @@ import ConstitutionYAML
 /// help_uri_base: https://git.lab/ops/homelab/src/branch/main/   # SARIF helpUri base
 /// render: {agents_md: true}              # also keep the block in AGENTS.md (Codex, Cursor…)
 /// max_file_size: 32MiB                   # larger files are reported, not read (default: 16MiB)
+/// baseline: constitution-baseline.yaml   # known findings (lint --baseline), relative to this file
 /// ```
 public struct LintConfig: Sendable {
     public var include: [Glob] = []
@@ -45,6 +46,8 @@ public struct LintConfig: Sendable {
     /// `render: {agents_md: true}`: keep the managed block in `AGENTS.md` too (it is kept there
     /// anyway when the file exists).
     public var agentsMD: Bool?
+    /// `baseline:`, the default for `lint --baseline`, relative to this file's folder.
+    public var baseline: String?
     /// Where it was read from (nil: defaults only).
     public var path: String?
     /// Warnings found while reading it (unknown keys), located.
@@ -74,7 +77,7 @@ public struct LintConfig: Sendable {
     /// Every top-level key of `.constitution.yaml` (`schemas/config.schema.json` lists the same).
     public static let keys = [
         "schema", "constitution", "include", "exclude", "severity", "threshold", "inline_waivers", "formats", "params",
-        "help_uri_base", "max_file_size", "render",
+        "help_uri_base", "max_file_size", "render", "baseline",
     ]
     /// The keys of an entry of `formats:`.
     public static let formatKeys = ["format", "output"]
@@ -172,6 +175,7 @@ public struct LintConfig: Sendable {
                 config.agentsMD = r.optionalBool(render, "agents_md")
             }
             config.helpURIBase = r.optionalString(root, "help_uri_base")
+            config.baseline = r.optionalString(root, "baseline")
             if let node = root["max_file_size"] {
                 switch node.scalar.map(ByteSize.parse) {
                 case .success(let bytes)?: config.maxFileSize = bytes

@@ -31,6 +31,14 @@ public enum Linter {
         /// `--strict`: a warning about the constitution, the config or waivers.yaml stops the
         /// run before any file is checked (exit 3).
         public var strict: Bool
+        /// The baseline to compare with (`--baseline`); nil: the config's `baseline:`, if any.
+        public var baseline: String?
+        /// `--no-baseline`: compare with none, whatever the config says.
+        public var noBaseline = false
+        /// `--write-baseline FILE`: record today's findings there (shrinking an existing file).
+        public var writeBaseline: String?
+        /// `--baseline-add-new`: when writing over an existing baseline, add new findings too.
+        public var baselineAddNew = false
 
         public init(
             inputs: [String], root: String?, constitution: String?, threshold: Severity?, workers: Int,
@@ -69,6 +77,18 @@ public enum Linter {
         public var location: ConstitutionStore.Location
         /// How many rules were enforced (after `severity: off`).
         public var enforcedRules: Int
+        /// The baseline to write (`--write-baseline`), for the command to write.
+        public var baselineWrite: BaselineWrite? = nil
+        /// Warnings about the baseline read (unknown keys).
+        public var baselineWarnings: [Diagnostic] = []
+    }
+
+    /// A baseline file to write, and what to say about it.
+    public struct BaselineWrite: Sendable {
+        public var path: String
+        public var text: String
+        /// `wrote FILE: …`, for standard error.
+        public var note: String
     }
 
     /// Loads the constitution for `root`, refusing errors and stale generated rules.
@@ -132,181 +152,50 @@ public enum Linter {
         return out
     }
 
-    /// Runs the whole lint.
+    /// Runs the whole lint: ``prepare(_:)``, ``scan(_:options:)``, then the findings through
+    /// ``applySeverityOverrides(_:_:)``, ``centralWaivers(folders:rootPath:)`` and
+    /// ``applyWaivers(_:inline:central:today:)`` and ``applyBaseline(_:sourceLines:setup:options:unparsed:)``, and the verdict from ``exitStatus(checkedCount:namesFiles:errors:findings:threshold:)``.
     ///
     /// Folders are linted whole. When files are named (a pre-commit run), only they are
     /// checked and reported, but cross-document rules still see the whole tree under the root
     /// (`--root`, default `.`): every other file contributes to the index, and a file is parsed
     /// for that only when its bytes mention a resource kind some join looks for.
     public static func run(_ options: Options) throws(LintFailure) -> Outcome {
-        let missing = ConstitutionStore.missing(options.inputs)
-        if !missing.isEmpty { throw .input(.missingPaths(missing)) }
-        let namesFiles = options.inputs.contains { !ConstitutionStore.isDirectory($0) }
-        let root = options.root ?? (options.inputs.count == 1 && !namesFiles ? options.inputs[0] : ".")
-        let location: ConstitutionStore.Location
-        let constitution: Constitution
-        let directory: String
-        let config: LintConfig
-        var bound: [BoundRule]
-        var central: [Waiver] = []
-        var ownWarnings: [Diagnostic] = []
+        let setup = try prepare(options)
+        let scan = scan(setup, options: options)
+        var findings = scan.findings
+        applySeverityOverrides(&findings, setup.config.severity)
+        let applied = applyWaivers(
+            findings, inline: setup.settings.inlineWaivers ? scan.inlineWaivers : [:], central: setup.central, today: WaiverReader.today())
+        findings = applied.findings
+        var sourceLines = scan.sourceLines
+        readMissingLines(&sourceLines, of: findings, rootPath: setup.rootPath, maxFileSize: setup.settings.maxFileSize)
+        // The baseline last: it sees the findings exactly as they would be reported.
+        let baseline: BaselineStep
         do {
-            location = try locateConstitution(explicit: options.constitution, root: root)
-            constitution = try loadConstitution(at: location)
-            directory = location.directory
-            config = try LintConfig.load(explicit: options.config, folders: unique([root, directory]))
-            let enabled = constitution.rules.filter { config.severity[$0.id] != .off }
-            bound = try bind(enabled, overrides: config.params)
-            // waivers.yaml: read before any file is checked, as its errors (and, with --strict,
-            // its warnings) stop the run.
-            let waivers = try centralWaivers(folders: unique([root, directory]), root: root)
-            central = waivers.waivers
-            ownWarnings += waivers.warnings
-            ownWarnings += OwnFileWarnings.of(constitution, in: directory, config: config)
-            try OwnFileWarnings.check(ownWarnings, strict: options.strict)
+            baseline = try applyBaseline(findings, sourceLines: sourceLines, setup: setup, options: options, unparsed: Set(scan.errors.map(\.path)))
         } catch {
             throw .constitution(error)
         }
-        let threshold = options.threshold ?? config.threshold ?? LintConfig.defaults.threshold!
-        let limits = LoadLimits(maxFileSize: options.maxFileSize ?? config.maxFileSize ?? FileReader.defaultMaxFileSize)
-        let reportDuplicates = config.severity[duplicateKeyRule] != .off
-        let rootPath = FileWalker.normalize(root)
-        let context = FacetContext(readRepoFile: { path in
-            if case .success(let bytes) = FileReader.read(rootPath == "." ? path : rootPath + "/" + path, maxSize: limits.maxFileSize) {
-                return bytes
-            }
-            return nil
-        })
-        let engine = RuleEngine(rules: bound, facetContext: context)
-        let targets: Set<String>? = namesFiles ? Set(options.inputs.map { relative(FileWalker.normalize($0), to: rootPath) }) : nil
-        let needles = engine.indexNeedles
-        let include = config.include, exclude = config.exclude
-        struct Row: Sendable {
-            var target: Bool
-            var evaluation: FileEvaluation
-            var error: Diagnostic?
-            var lines: [(String, String)]
-            var waivers: [Waiver]
-            /// Findings of ``duplicateKeyRule``.
-            var duplicates: [Finding] = []
-        }
-        // Results are folded in as they come (in walk order): only findings, errors and what
-        // the joins need are kept, so memory does not grow with the number of files.
-        var checkedCount = 0
-        var phase1: [Finding] = []
-        var errors: [Diagnostic] = []
-        var candidates: [(Int, RepoIndex.Candidate)] = []
-        var pending = PendingStore()
-        var sourceLines: [String: String] = [:]
-        var inlineWaivers: [String: [Waiver]] = [:]
-        var counts = [Int](repeating: 0, count: bound.count)
-        _ = Workspace(workers: options.workers, gitignore: options.gitignore).walk(namesFiles ? [root] : options.inputs, displayRoot: root, visit: { walked -> Row? in
-            let isTarget = targets.map { $0.contains(walked.path) } ?? true
-            let selected = isTarget && (include.isEmpty || include.contains { $0.matches(walked.path) }) && !exclude.contains { $0.matches(walked.path) }
-            if !selected {
-                // Only feeds the cross-document index.
-                guard let file = Workspace.load(walked, onlyIfContains: needles, limits: limits) else { return nil }
-                var evaluation = FileEvaluation()
-                evaluation.candidates = engine.candidates(file)
-                return Row(target: false, evaluation: evaluation, error: nil, lines: [], waivers: [])
-            }
-            let file = Workspace.load(walked, limits: limits)
-            let evaluation = engine.evaluate(file)
-            let duplicates = reportDuplicates ? duplicateKeyFindings(file) : []
-            var lines: [(String, String)] = []
-            var wanted = evaluation.findings.map(\.location.line) + duplicates.map(\.location.line)
-            if let e = file.error { wanted.append(e.location.line) }
-            if !file.bytes.isEmpty {
-                // One pass over the file for all its lines (a line per finding would rescan it).
-                for (line, text) in SourceLines.texts(wanted, in: file.bytes) {
-                    lines.append((LintReport.lineKey(file.path, line), text))
-                }
-            }
-            return Row(
-                target: true, evaluation: evaluation, error: file.error, lines: lines,
-                waivers: WaiverReader.inline(in: file.bytes, path: file.path), duplicates: duplicates)
-        }) { _, row in
-            guard let row else { return }
-            candidates += row.evaluation.candidates
-            guard row.target else { return }
-            checkedCount += 1
-            phase1 += row.evaluation.findings
-            phase1 += row.duplicates
-            pending.append(contentsOf: row.evaluation.pending)
-            if let e = row.error { errors.append(e) }
-            for (k, v) in row.lines { sourceLines[k] = v }
-            if !row.waivers.isEmpty { inlineWaivers[row.waivers[0].path] = row.waivers }
-            for (rule, count) in row.evaluation.subjectCounts { counts[rule] += count }
-        }
-        let index = RuleEngine.index([candidates])
-        candidates = []
-        let cross = engine.evaluate(pending: pending, index: index)
-        var findings = phase1 + cross
-        // Severity overrides from the config.
-        for i in findings.indices {
-            if let severity = config.severity[findings[i].rule]?.severity { findings[i].severity = severity }
-        }
-        // Waivers: inline comments (unless disabled) and waivers.yaml.
-        var inline: [String: [Waiver]] = [:]
-        if options.inlineWaivers ?? config.inlineWaivers ?? LintConfig.defaults.inlineWaivers! {
-            inline = inlineWaivers
-        }
-        let applied = WaiverApplier.apply(findings, inline: inline, central: central, today: WaiverReader.today())
-        findings = applied.findings
-        findings.sort(by: Finding.sortKey)
-        findings = RuleEngine.unique(findings)
-        // Lines of findings in files not read above (cross-document findings): each file read
-        // once, its lines found in one pass.
-        var missingLines: [String: [Int]] = [:]
-        for f in findings where sourceLines[LintReport.lineKey(f.path, f.location.line)] == nil {
-            missingLines[f.path, default: []].append(f.location.line)
-        }
-        for (path, lines) in missingLines {
-            guard case .success(let bytes) = FileReader.read(rootPath == "." ? path : rootPath + "/" + path, maxSize: limits.maxFileSize)
-            else { continue }
-            for (line, text) in SourceLines.texts(lines, in: bytes) { sourceLines[LintReport.lineKey(path, line)] = text }
-        }
-        let waived = applied.waived.map { (f, w) in
-            WaivedFinding(
-                finding: f, kind: w.kind == .inline ? .inline : .central, reason: w.reason ?? "", expires: w.expires, owner: w.owner,
-                waiverPath: w.path, waiverLine: w.location.line)
-        }
-        let incidentFiles = Dictionary(constitution.incidents.map { ($0.id, $0.file) }, uniquingKeysWith: { a, _ in a })
-        let dirFromRoot = relative(FileWalker.normalize(directory), to: rootPath)
-        var ruleInfos = bound.map { b -> RuleInfo in
-            let r = b.rule
-            let severity = config.severity[r.id]?.severity ?? r.severity
-            let incidentPath = r.source.incidentID.flatMap { incidentFiles[$0] }.map { dirFromRoot == "." ? $0 : dirFromRoot + "/" + $0 }
-            return RuleInfo(id: r.id, severity: severity, message: r.message, guidance: r.guidance, incident: r.source.incidentID, incidentPath: incidentPath)
-        }
-        if findings.contains(where: { $0.rule == duplicateKeyRule }) || waived.contains(where: { $0.finding.rule == duplicateKeyRule }) {
-            var info = duplicateKeyRuleInfo
-            info.severity = config.severity[duplicateKeyRule]?.severity ?? info.severity
-            ruleInfos.append(info)
-        }
-        let failing = findings.filter { $0.severity >= threshold }.count
-        let status: ExitStatus
-        if checkedCount == 0 {
-            // Files named one by one (pre-commit) that the configuration or ignore files all
-            // exclude: nothing to check, which is not a failure.
-            status = namesFiles ? .clean : .noInput
-        } else if !errors.isEmpty {
-            status = .unparseable
-        } else if failing > 0 {
-            status = .findings
-        } else {
-            status = .clean
-        }
-        let report = LintReport(
-            findings: findings, errors: errors, fileCount: checkedCount, ruleCount: bound.count, sourceLines: sourceLines,
-            threshold: threshold, waived: waived, rules: ruleInfos, exitStatus: status.rawValue, toolVersion: ToolVersion.number)
+        findings = baseline.new
+        let ruleInfos = ruleInfos(setup, findings: findings + baseline.known, waived: applied.waived)
+        let status = exitStatus(
+            checkedCount: scan.checkedCount, namesFiles: setup.namesFiles, errors: scan.errors, findings: findings,
+            threshold: setup.settings.threshold)
+        var report = LintReport(
+            findings: findings, errors: scan.errors, fileCount: scan.checkedCount, ruleCount: setup.bound.count, sourceLines: sourceLines,
+            threshold: setup.settings.threshold, waived: applied.waived, rules: ruleInfos, exitStatus: status.rawValue,
+            toolVersion: ToolVersion.number)
+        report.known = baseline.known
+        report.baseline = baseline.comparison
         var subjects: [String: Int] = [:]
-        for (i, b) in bound.enumerated() { subjects[b.rule.id] = counts[i] }
+        for (i, b) in setup.bound.enumerated() { subjects[b.rule.id] = scan.subjectCounts[i] }
         return Outcome(
-            report: report, subjects: subjects, constitution: constitution,
-            constitutionWarnings: ownWarnings.sorted(by: Diagnostic.sortKey), status: status,
-            constitutionDirectory: directory, config: config,
-            helpURIBase: config.helpURIBase ?? fileURI(ConstitutionStore.absolute(root)) + "/", location: location, enforcedRules: bound.count)
+            report: report, subjects: subjects, constitution: setup.constitution,
+            constitutionWarnings: setup.ownWarnings,
+            status: status, constitutionDirectory: setup.directory, config: setup.config,
+            helpURIBase: setup.config.helpURIBase ?? fileURI(ConstitutionStore.absolute(setup.root)) + "/", location: setup.location,
+            enforcedRules: setup.bound.count, baselineWrite: status == .noInput ? nil : baseline.write, baselineWarnings: baseline.warnings)
     }
 
     /// The central waivers of the first `waivers.yaml` in `folders` (shown relative to `root`),

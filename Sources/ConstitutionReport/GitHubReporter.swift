@@ -9,7 +9,8 @@ import ConstitutionCore
 /// ::notice file=…,line=…,col=…,title=RULE::MESSAGE
 /// ::error file=…,line=…,col=…,title=parse error::MESSAGE
 /// ```
-/// Waived findings are not annotated, and there is no summary line (the Markdown reporter
+/// Waived findings are not annotated, nor are known findings (a baseline's), which get one
+/// `::notice title=constitution baseline::…` line saying how many; there is no summary line (the Markdown reporter
 /// writes the job summary). Values are escaped as the actions toolkit does, so a message can
 /// neither end the line nor start another command.
 public enum GitHubReporter {
@@ -23,6 +24,13 @@ public enum GitHubReporter {
         }
         for e in report.errors {
             out += command(command(for: e.severity), path: e.path, location: e.location, title: "parse error", message: e.message)
+        }
+        if let baseline = report.baseline, !report.known.isEmpty || !baseline.absent.isEmpty {
+            // Known findings are debt the lab accepted: one notice for them all, not an
+            // annotation each (every pull request would be covered in them).
+            var message = "\(report.known.count) known finding\(report.known.count == 1 ? "" : "s") listed in \(baseline.file), not annotated"
+            if !baseline.absent.isEmpty { message += "; " + baseline.absentNote }
+            out += "::notice title=\(escapeProperty("constitution baseline"))::\(escapeData(message))\n"
         }
         return out
     }

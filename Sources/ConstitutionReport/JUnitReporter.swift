@@ -11,6 +11,9 @@ import ConstitutionCore
 ///     <testcase name="PATH:LINE:COLUMN" classname="constitution.RULE-ID">      (one per finding)
 ///       <failure message="MESSAGE" type="SEVERITY">message, rule, incident, guidance</failure>
 ///     </testcase>
+///     <testcase name="PATH:LINE:COLUMN" classname="constitution.RULE-ID">      (one per known finding,
+///       <system-out>known (baseline FILE)…</system-out>                       with a baseline: passing)
+///     </testcase>
 ///     <testcase name="PATH:LINE:COLUMN" classname="constitution.RULE-ID">      (one per waived finding)
 ///       <skipped message="waived: REASON"/>
 ///     </testcase>
@@ -39,7 +42,8 @@ public enum JUnitReporter {
             if let path = rule.incidentPath { suite.properties.append(("incident_path", path)) }
             let findings = report.findings.filter { $0.rule == rule.id }
             let waived = report.waived.filter { $0.finding.rule == rule.id }
-            if findings.isEmpty {
+            let known = report.known.filter { $0.rule == rule.id }
+            if findings.isEmpty && known.isEmpty {
                 suite.cases.append(Case(name: "no findings", classname: "constitution." + rule.id, outcome: .passed))
             }
             for f in findings {
@@ -49,6 +53,14 @@ public enum JUnitReporter {
                     ? .failure(message: f.message, type: f.severity.rawValue, text: failureText(f, rule: rule))
                     : .note(text: failureText(f, rule: rule))
                 suite.cases.append(Case(name: position(f.path, f.location), classname: "constitution." + rule.id, outcome: outcome))
+            }
+            for f in known {
+                // Known debt (the baseline lists it): reported, never failed.
+                let file = report.baseline?.file ?? ""
+                suite.cases.append(
+                    Case(
+                        name: position(f.path, f.location), classname: "constitution." + rule.id,
+                        outcome: .note(text: "known (baseline \(file))\n" + failureText(f, rule: rule))))
             }
             for w in waived {
                 suite.cases.append(

@@ -55,6 +55,46 @@ public struct WaivedFinding: Sendable, Hashable {
     }
 }
 
+/// A run compared with a baseline (`lint --baseline FILE`): the findings it covers are the
+/// report's ``LintReport/known``; this says which file it was and what in it matched nothing.
+public struct BaselineComparison: Sendable, Hashable {
+    /// An entry of the baseline (or what is left of its count) that no finding matched.
+    public struct Absent: Sendable, Hashable {
+        public var rule: String
+        public var path: String
+        /// The normalised source line the entry was recorded from (shortened).
+        public var excerpt: String
+        /// How many of the findings it covers are gone.
+        public var count: Int
+
+        public init(rule: String, path: String, excerpt: String, count: Int) {
+            self.rule = rule
+            self.path = path
+            self.excerpt = excerpt
+            self.count = count
+        }
+    }
+
+    /// The baseline file, as given.
+    public var file: String
+    /// Entries no finding matched, in the file's order.
+    public var absent: [Absent]
+
+    public init(file: String, absent: [Absent]) {
+        self.file = file
+        self.absent = absent
+    }
+
+    /// How many recorded findings are gone (the sum of the absent counts).
+    public var absentCount: Int { absent.reduce(0) { $0 + $1.count } }
+
+    /// `2 baseline entries no longer match; run `constitution lint --write-baseline FILE` to shrink the file`.
+    public var absentNote: String {
+        let n = absentCount
+        return "\(n) baseline \(n == 1 ? "entry no longer matches" : "entries no longer match") (fixed or changed); run `constitution lint --write-baseline \(file)` to shrink \(file)"
+    }
+}
+
 /// Everything a lint run produced, ready for any output format. Pure data: reporters turn it
 /// into text without touching the file system.
 ///
@@ -81,6 +121,12 @@ public struct LintReport: Sendable {
     public var exitStatus: Int32
     /// The tool's version.
     public var toolVersion: String
+    /// Findings the baseline lists (known debt), sorted like findings: shown and counted, never
+    /// failing. Empty without a baseline.
+    public var known: [Finding] = []
+    /// The baseline the run was compared with, if any. With one, ``findings`` holds only the
+    /// new findings.
+    public var baseline: BaselineComparison?
 
     /// The pseudo-rule of waiver problems.
     public static let waiverRule = "constitution-waiver"
@@ -114,6 +160,12 @@ public struct LintReport: Sendable {
         copy.errors = errors.map { var d = $0; d.path = moved(d.path); return d }
         copy.waived = waived.map { var w = $0; w.finding.path = moved(w.finding.path); w.waiverPath = moved(w.waiverPath); return w }
         copy.rules = rules.map { var r = $0; r.incidentPath = r.incidentPath.map(moved); return r }
+        copy.known = known.map { var f = $0; f.path = moved(f.path); return f }
+        copy.baseline = baseline.map { b in
+            var b = b
+            b.absent = b.absent.map { var a = $0; a.path = moved(a.path); return a }
+            return b
+        }
         var lines: [String: String] = [:]
         for (key, line) in sourceLines {
             guard let nul = key.firstIndex(of: "\u{0}") else { continue }
@@ -154,7 +206,36 @@ public struct LintReport: Sendable {
         for e in errors {
             out += DiagnosticFormatter.format(e, sourceLine: sourceLines[Self.lineKey(e.path, e.location.line)], style: style) + "\n"
         }
+        if let baseline {
+            out += baselineText(baseline, style: style, quiet: quiet)
+        }
         out += summaryLine(style: style) + "\n"
+        return out
+    }
+
+    /// The known findings, one compact line each (no source line; `--quiet` leaves them out),
+    /// then the entries that no longer match.
+    func baselineText(_ baseline: BaselineComparison, style: TerminalStyle, quiet: Bool) -> String {
+        var out = ""
+        if !known.isEmpty && !quiet {
+            out += style.bold("known (baseline \(DiagnosticFormatter.displayable(baseline.file))): \(known.count) finding\(known.count == 1 ? "" : "s"), not failing") + "\n"
+            for f in known {
+                var tag = f.rule
+                if let incident = f.incident { tag += ", " + incident }
+                out += style.dim(
+                    "  \(DiagnosticFormatter.displayable(f.path)):\(f.location.line):\(f.location.column): \(f.severity.rawValue): "
+                        + DiagnosticFormatter.displayable(f.message) + " [\(DiagnosticFormatter.displayable(tag))]") + "\n"
+            }
+        }
+        if !baseline.absent.isEmpty {
+            out += "note: " + DiagnosticFormatter.displayable(baseline.absentNote) + "\n"
+            if !quiet {
+                for a in baseline.absent {
+                    let times = a.count == 1 ? "" : " (×\(a.count))"
+                    out += style.dim("  gone: \(DiagnosticFormatter.displayable(a.path)) [\(DiagnosticFormatter.displayable(a.rule))] \(DiagnosticFormatter.displayable(a.excerpt))\(times)") + "\n"
+                }
+            }
+        }
         return out
     }
 
@@ -163,9 +244,10 @@ public struct LintReport: Sendable {
         func plural(_ n: Int, _ word: String) -> String { "\(n) \(word)\(n == 1 ? "" : "s")" }
         var parts: [String] = []
         for s in [Severity.error, .warning, .info] where count(s) > 0 { parts.append(plural(count(s), s.rawValue)) }
-        var line = plural(findings.count, "finding")
+        var line = plural(findings.count, baseline == nil ? "finding" : "new finding")
         if !parts.isEmpty { line += " (" + parts.joined(separator: ", ") + ")" }
         line += " in \(plural(fileCount, "file")) checked by \(plural(ruleCount, "rule"))"
+        if baseline != nil { line += "; \(known.count) known (baseline)" }
         if !waived.isEmpty { line += "; \(waived.count) waived" }
         if !errors.isEmpty { line += "; \(plural(errors.count, "file")) could not be parsed" }
         return findings.isEmpty && errors.isEmpty ? style.bold(line) : line
@@ -176,16 +258,12 @@ public struct LintReport: Sendable {
     public func json() -> String {
         var out: [UInt8] = []
         out.reserveCapacity(256 * (findings.count + waived.count) + 512)
-        let members: [(String, (inout [UInt8], Int) -> Void)] = [
+        var members: [(String, (inout [UInt8], Int) -> Void)] = [
             (
                 "findings",
                 { out, indent in
                     JSONValue.writeArray(findings, pretty: true, indent: indent, into: &out) { f, out, indent in
-                        JSONValue.object([
-                            ("path", .string(f.path)), ("line", .int(f.location.line)), ("column", .int(f.location.column)),
-                            ("rule", .string(f.rule)), ("severity", .string(f.severity.rawValue)), ("message", .string(f.message)),
-                            ("incident", f.incident.map(JSONValue.string) ?? .null),
-                        ]).write(into: &out, pretty: true, indent: indent)
+                        Self.findingJSON(f, baselineState: baseline == nil ? nil : "new").write(into: &out, pretty: true, indent: indent)
                     }
                 }
             ),
@@ -219,16 +297,62 @@ public struct LintReport: Sendable {
             (
                 "summary",
                 { out, indent in
-                    JSONValue.object([
+                    var summary: [(String, JSONValue)] = [
                         ("files", .int(fileCount)), ("rules", .int(ruleCount)), ("findings", .int(findings.count)),
                         ("error", .int(count(.error))), ("warning", .int(count(.warning))), ("info", .int(count(.info))),
                         ("waived", .int(waived.count)), ("unparseable", .int(errors.count)), ("threshold", .string(threshold.rawValue)),
-                    ]).write(into: &out, pretty: true, indent: indent)
+                    ]
+                    if baseline != nil { summary.append(("known", .int(known.count))) }
+                    JSONValue.object(summary).write(into: &out, pretty: true, indent: indent)
                 }
             ),
         ]
+        if let baseline {
+            // Only with a baseline, so that a run without one gives the same document as before.
+            members.insert(
+                (
+                    "known",
+                    { out, indent in
+                        JSONValue.writeArray(known, pretty: true, indent: indent, into: &out) { f, out, indent in
+                            Self.findingJSON(f, baselineState: "unchanged").write(into: &out, pretty: true, indent: indent)
+                        }
+                    }
+                ), at: members.count - 1)
+            members.insert(
+                (
+                    "baseline",
+                    { out, indent in
+                        JSONValue.object([
+                            ("file", .string(baseline.file)), ("new", .int(findings.count)), ("unchanged", .int(known.count)),
+                            ("absent", .int(baseline.absentCount)),
+                            (
+                                "absent_entries",
+                                .array(
+                                    baseline.absent.map {
+                                        .object([
+                                            ("rule", .string($0.rule)), ("path", .string($0.path)), ("excerpt", .string($0.excerpt)),
+                                            ("count", .int($0.count)),
+                                        ])
+                                    })
+                            ),
+                        ]).write(into: &out, pretty: true, indent: indent)
+                    }
+                ), at: members.count - 1)
+        }
         JSONValue.writeObject(members, pretty: true, indent: 0, into: &out) { member, out, indent in member(&out, indent) }
         out.append(0x0A)
         return String(decoding: out, as: UTF8.self)
+    }
+
+    /// A finding as a JSON object; `baseline` (`new` or `unchanged`, SARIF's words) only when the
+    /// run had a baseline.
+    static func findingJSON(_ f: Finding, baselineState: String?) -> JSONValue {
+        var members: [(String, JSONValue)] = [
+            ("path", .string(f.path)), ("line", .int(f.location.line)), ("column", .int(f.location.column)),
+            ("rule", .string(f.rule)), ("severity", .string(f.severity.rawValue)), ("message", .string(f.message)),
+            ("incident", f.incident.map(JSONValue.string) ?? .null),
+        ]
+        if let baselineState { members.append(("baseline", .string(baselineState))) }
+        return .object(members)
     }
 }

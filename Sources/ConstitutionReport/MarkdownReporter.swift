@@ -5,7 +5,8 @@ import ConstitutionCore
 ///
 /// Sections, each left out when empty: a heading; a one-line verdict; counts by rule and
 /// severity; the findings; waiver problems (findings of the `constitution-waiver` pseudo-rule);
-/// waived findings; files that could not be parsed. Every table cell goes through
+/// waived findings; known findings (with a baseline: a count, entries that no longer match, and
+/// the list folded in `<details>`); files that could not be parsed. Every table cell goes through
 /// ``cell(_:)``, so no message can break a table. Links are relative to the linted root.
 public enum MarkdownReporter {
     /// The Markdown document.
@@ -48,6 +49,20 @@ public enum MarkdownReporter {
                 out += "| \(link(f.path, f.location.line)) | \(ruleCell(f)) | \(cell(f.message)) | \(cell(w.reason)) "
                 out += "| \(w.owner.map(cell) ?? "—") | \(w.expires.map(cell) ?? "—") "
                 out += "| \(w.kind.rawValue) at \(link(w.waiverPath, w.waiverLine)) |\n"
+            }
+        }
+
+        if let baseline = report.baseline {
+            out += "\n### Known findings (baseline)\n\n"
+            out += "\(plural(report.known.count, "finding")) listed in `\(cell(baseline.file))`: known debt, shown but not failing.\n"
+            if !baseline.absent.isEmpty { out += "\n" + cell(baseline.absentNote) + ".\n" }
+            if !report.known.isEmpty {
+                out += "\n<details><summary>\(plural(report.known.count, "known finding"))</summary>\n\n"
+                out += "| file:line | severity | rule | message |\n|---|---|---|---|\n"
+                for f in report.known {
+                    out += "| \(link(f.path, f.location.line)) | \(f.severity.rawValue) | \(ruleCell(f)) | \(cell(f.message)) |\n"
+                }
+                out += "\n</details>\n"
             }
         }
 

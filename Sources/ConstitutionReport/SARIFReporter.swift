@@ -11,6 +11,9 @@ import ConstitutionCore
 /// - Waived findings are results too, with a `suppressions` entry (`inSource` for an inline
 ///   waiver, `external` for `waivers.yaml`), so viewers can show them as suppressed.
 /// - Files that could not be parsed are `toolExecutionNotifications` of the invocation.
+/// - With a baseline, every result has a `baselineState`: `new`, or `unchanged` for the
+///   findings the baseline lists (known debt, at their own level: code scanning shows them);
+///   `run.properties.baseline` counts them and the entries that no longer match.
 ///
 /// Pure and deterministic: the same report gives byte-identical text.
 public enum SARIFReporter {
@@ -37,8 +40,17 @@ public enum SARIFReporter {
         if let informationURI { driver.append(("informationUri", .string(informationURI))) }
         driver.append(("rules", .array(rules.map { descriptor($0, helpURIBase: helpURIBase) })))
 
-        var results: [JSONValue] = report.findings.map { result($0, ruleIndex: ruleIndex, suppression: nil) }
-        results += report.waived.map { result($0.finding, ruleIndex: ruleIndex, suppression: suppression($0)) }
+        // With a baseline every result carries a state (the spec asks for all or none): findings it
+        // does not list are `new` (waived ones too: a baseline never lists them), listed ones
+        // `unchanged`.
+        let compared = report.baseline != nil
+        var results: [JSONValue] = report.findings.map {
+            result($0, ruleIndex: ruleIndex, suppression: nil, baselineState: compared ? "new" : nil)
+        }
+        results += report.known.map { result($0, ruleIndex: ruleIndex, suppression: nil, baselineState: "unchanged") }
+        results += report.waived.map {
+            result($0.finding, ruleIndex: ruleIndex, suppression: suppression($0), baselineState: compared ? "new" : nil)
+        }
 
         let invocation = JSONValue.object([
             ("executionSuccessful", .bool(report.exitStatus == 0 || report.exitStatus == 1)),
@@ -60,7 +72,7 @@ public enum SARIFReporter {
             ),
             ("columnKind", .string("unicodeCodePoints")),
             ("results", .array(results)),
-        ])
+        ] + baselineProperties(report))
 
         let document = JSONValue.object([
             ("$schema", .string("https://json.schemastore.org/sarif-2.1.0.json")),
@@ -116,7 +128,29 @@ public enum SARIFReporter {
         return .object(d)
     }
 
-    private static func result(_ f: Finding, ruleIndex: [String: Int], suppression: JSONValue?) -> JSONValue {
+    /// `properties.baseline` of the run when there was a baseline: its file and the counts. Entries
+    /// that no longer match are counted here, not written as `absent` results: they have no
+    /// location (the project's SARIF gives every result a region), and code scanning ignores
+    /// `baselineState`, so it would raise them as alerts for code that was fixed.
+    private static func baselineProperties(_ report: LintReport) -> [(String, JSONValue)] {
+        guard let baseline = report.baseline else { return [] }
+        return [
+            (
+                "properties",
+                .object([
+                    (
+                        "baseline",
+                        .object([
+                            ("file", .string(baseline.file)), ("new", .int(report.findings.count + report.waived.count)),
+                            ("unchanged", .int(report.known.count)), ("absent", .int(baseline.absentCount)),
+                        ])
+                    )
+                ])
+            )
+        ]
+    }
+
+    private static func result(_ f: Finding, ruleIndex: [String: Int], suppression: JSONValue?, baselineState: String?) -> JSONValue {
         var message = f.message
         if let incident = f.incident { message += " [" + incident + "]" }
         var r: [(String, JSONValue)] = [("ruleId", .string(f.rule))]
@@ -125,6 +159,7 @@ public enum SARIFReporter {
         r.append(("message", text(message)))
         r.append(("locations", .array([.object([("physicalLocation", physicalLocation(f.path, f.location.line, f.location.column))])])))
         if let suppression { r.append(("suppressions", .array([suppression]))) }
+        if let baselineState { r.append(("baselineState", .string(baselineState))) }
         if let incident = f.incident { r.append(("properties", .object([("incident", .string(incident))]))) }
         return .object(r)
     }

@@ -33,6 +33,15 @@ struct LintCommand: ParsableCommand {
             line above, and waivers.yaml next to the constitution. A waiver without a reason, or \
             past its date, waives nothing and is reported. Waived findings are counted and shown.
 
+            Baseline (adopting the gate on a lab that already has findings): \
+            `--write-baseline FILE` records today's findings (after waivers) in FILE; \
+            `--baseline FILE` (or `baseline:` in .constitution.yaml) then shows the findings it \
+            lists as known (counted and listed, never failing) and fails only on new ones. A \
+            finding matches by rule, path and its source line (white space collapsed), never by \
+            line number, so unrelated edits keep it known. Entries that no longer match are \
+            reported; `--write-baseline` over an existing file drops them and adds nothing new \
+            (unless --baseline-add-new). Waivers are reviewed decisions; a baseline is a debt list.
+
             Settings come from the flags, then .constitution.yaml (at the root or beside the \
             constitution), then the defaults.
 
@@ -45,9 +54,11 @@ struct LintCommand: ParsableCommand {
               constitution lint examples/homelab
               constitution lint . --format json --severity-threshold warning
               constitution lint k8s/apps/web/deploy.yaml          # pre-commit style
+              constitution lint . --write-baseline constitution-baseline.yaml
+              constitution lint . --baseline constitution-baseline.yaml
 
             Exit codes: 0 clean; 1 findings at or above the threshold; 2 usage error; \
-            3 constitution error (bad incident, rule, config or waivers.yaml; stale rules; \
+            3 constitution error (bad incident, rule, config, waivers.yaml or baseline; stale rules; \
             with --strict, any warning about them); \
             4 a file could not be read or parsed (all others are still checked); 5 no files matched.
 
@@ -82,6 +93,18 @@ struct LintCommand: ParsableCommand {
     @Flag(name: .long, help: "Ignore `# constitution:ignore` comments (strict repositories).")
     var noInlineWaivers = false
 
+    @Option(name: .long, help: "Show the findings FILE lists as known (not failing); only new findings fail (default: baseline: in .constitution.yaml).")
+    var baseline: String?
+
+    @Flag(name: .long, help: "Compare with no baseline, even if .constitution.yaml names one.")
+    var noBaseline = false
+
+    @Option(name: .long, help: "Record the findings in FILE as the baseline (an existing FILE only shrinks: entries no longer found are dropped).")
+    var writeBaseline: String?
+
+    @Flag(name: .long, help: "With --write-baseline over an existing file, also record new findings.")
+    var baselineAddNew = false
+
     @Flag(name: .long, help: "Print only findings at or above the threshold, and the summary.")
     var quiet = false
 
@@ -97,6 +120,14 @@ struct LintCommand: ParsableCommand {
 
     @OptionGroup var global: GlobalOptions
 
+    func validate() throws {
+        if baseline != nil && noBaseline { throw ValidationError("--baseline and --no-baseline contradict each other") }
+        if baselineAddNew && writeBaseline == nil { throw ValidationError("--baseline-add-new needs --write-baseline FILE") }
+        if writeBaseline != nil && baseline != nil {
+            throw ValidationError("--write-baseline FILE compares with FILE itself; drop --baseline")
+        }
+    }
+
     func run() throws {
         let inputs = paths.isEmpty ? ["."] : paths
         let pairs: [OutputPlan.Item]
@@ -106,10 +137,14 @@ struct LintCommand: ParsableCommand {
             printError("constitution: error: \(error)")
             throw ExitCode(ExitStatus.usage.rawValue)
         }
-        let options = Linter.Options(
+        var options = Linter.Options(
             inputs: inputs, root: root, constitution: constitution, threshold: severityThreshold,
             workers: global.jobs ?? Workspace.defaultWorkers, config: config, inlineWaivers: noInlineWaivers ? false : nil,
             maxFileSize: size.maxFileSize, gitignore: !noIgnore, strict: strictness.strict)
+        options.baseline = baseline
+        options.noBaseline = noBaseline
+        options.writeBaseline = writeBaseline
+        options.baselineAddNew = baselineAddNew
         let outcome: Linter.Outcome
         switch Result(catching: { () throws(LintFailure) in try Linter.run(options) }) {
         case .success(let value): outcome = value
@@ -128,6 +163,14 @@ struct LintCommand: ParsableCommand {
                 ? "the constitution at \(outcome.location.directory) has no rules" + (outcome.location.onPurpose ? " (chosen on purpose)" : "")
                 : "every rule is turned off by `severity:` in \(outcome.config.path ?? ".constitution.yaml")"
             printError("constitution: warning: no rules are enforced: \(why)")
+        }
+        for w in outcome.baselineWarnings { printError(DiagnosticFormatter.format(w, sourceLine: nil, style: global.style)) }
+        if let write = outcome.baselineWrite {
+            if let error = AtomicFile.write(write.path, write.text) {
+                printError("constitution: error: \(error)")
+                throw ExitCode(ExitStatus.usage.rawValue)
+            }
+            printError("constitution: \(write.note)")
         }
         var plan = pairs
         if plan.isEmpty { plan = outcome.config.formats.map { OutputPlan.Item(format: $0.format, output: $0.output) } }
