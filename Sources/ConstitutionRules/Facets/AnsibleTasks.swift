@@ -41,6 +41,15 @@ enum AnsibleArg: Sendable {
     }
 }
 
+/// A task list or block around a task: `tasks`, `handlers`, `pre_tasks`, `post_tasks`, `block`,
+/// `rescue` or `always`, located at its key (a task file's own list: at the list).
+struct AnsibleSection: Sendable {
+    /// The section's name.
+    let name: String
+    /// Where the section is named.
+    let location: SourceLocation
+}
+
 /// One Ansible task with its module and arguments normalised (docs/rules.md, "Facets"): `ansible.builtin.shell` and `ansible.legacy.shell` are `shell`; free-form,
 /// `k=v`, dict arguments and the legacy `args:` keyword all read the same.
 struct AnsibleTask: Sendable {
@@ -49,6 +58,8 @@ struct AnsibleTask: Sendable {
     /// The module's short name (`shell`), or its full name for modules outside
     /// `ansible.builtin`/`ansible.legacy` (`community.general.ufw`).
     let module: String
+    /// The module's name as written (`apt`, `ansible.legacy.apt`, `community.general.zfs`).
+    let writtenModule: String
     /// Where the module is named (its key, or the `action:` value).
     let moduleLocation: SourceLocation
     /// The module's value node, when it has one.
@@ -58,6 +69,11 @@ struct AnsibleTask: Sendable {
     let freeForm: MappedText?
     /// Named arguments in order: the module's own, then `args:` ones it does not already have.
     let params: [(name: String, value: AnsibleArg)]
+    /// The task lists and blocks that hold the task, outermost first (`handlers`, `block`, `rescue`).
+    var sections: [AnsibleSection] = []
+    /// The blocks around the task, innermost first, then its play (where inherited keywords
+    /// such as `become` and `collections` are read).
+    var scopes: [YAMLNode] = []
 
     /// The named argument `name`, if given.
     func param(_ name: String) -> AnsibleArg? {
@@ -137,34 +153,57 @@ enum AnsibleTasks {
         case .ansiblePlaybook:
             for play in plays(in: file) {
                 for key in playTaskKeys {
-                    if let list = play[key] { collect(list, into: &out, depth: 0) }
+                    guard let entry = play.entry(key) else { continue }
+                    let section = AnsibleSection(name: key, location: entry.key?.location ?? entry.value.location)
+                    collect(entry.value, into: &out, depth: 0, sections: [section], scopes: [play])
                 }
             }
         case .ansibleTasks:
-            for doc in yaml.documents where doc.kind == .sequence { collect(doc, into: &out, depth: 0) }
+            let name = isHandlerFile(file.path) ? "handlers" : "tasks"
+            for doc in yaml.documents where doc.kind == .sequence {
+                collect(doc, into: &out, depth: 0, sections: [AnsibleSection(name: name, location: doc.location)], scopes: [])
+            }
         default:
             break
         }
         return out
     }
 
-    /// Collects the tasks of a task list, descending into blocks.
-    static func collect(_ list: YAMLNode, into out: inout [AnsibleTask], depth: Int) {
+    /// Whether a task file holds handlers: it sits in a `handlers` folder (a role's
+    /// `handlers/main.yml`), nearer than any `tasks` folder.
+    static func isHandlerFile(_ path: String) -> Bool {
+        let dirs = PathText.segments(path).dropLast()
+        guard let last = dirs.lastIndex(where: { $0 == "tasks" || $0 == "handlers" }) else { return false }
+        return dirs[last] == "handlers"
+    }
+
+    /// Collects the tasks of a task list, descending into `block`/`rescue`/`always` (up to
+    /// ``maxDepth`` levels); `sections` and `scopes` say where the list is.
+    static func collect(
+        _ list: YAMLNode, into out: inout [AnsibleTask], depth: Int, sections: [AnsibleSection], scopes: [YAMLNode]
+    ) {
         guard list.kind == .sequence, depth < maxDepth else { return }
         for item in list.elements where item.kind == .mapping {
             if item["block"] != nil {
                 for key in ["block", "rescue", "always"] {
-                    if let inner = item[key] { collect(inner, into: &out, depth: depth + 1) }
+                    guard let entry = item.entry(key) else { continue }
+                    let section = AnsibleSection(name: key, location: entry.key?.location ?? entry.value.location)
+                    collect(entry.value, into: &out, depth: depth + 1, sections: sections + [section], scopes: [item] + scopes)
                 }
                 continue
             }
-            if let task = task(item) { out.append(task) }
+            if var task = task(item) {
+                task.sections = sections
+                task.scopes = scopes
+                out.append(task)
+            }
         }
     }
 
     /// Reads one task mapping; nil when it names no module.
     static func task(_ node: YAMLNode) -> AnsibleTask? {
         var module: String?
+        var written = ""
         var moduleLocation = node.location
         var moduleValue: YAMLNode?
         var freeForm: MappedText?
@@ -174,6 +213,7 @@ enum AnsibleTasks {
             if key == "action" || key == "local_action" {
                 let value = pair.value
                 if value.kind == .mapping, let m = value["module"]?.scalar {
+                    written = m
                     module = normalize(m)
                     moduleLocation = value["module"]?.location ?? value.location
                     moduleValue = value
@@ -184,6 +224,7 @@ enum AnsibleTasks {
                 } else if let text = MappedText(scalar: value) {
                     let tokens = ShellWords.tokenize(text.bytes)
                     guard let first = tokens.first, first.kind == .word else { continue }
+                    written = first.string
                     module = normalize(first.string)
                     moduleLocation = text.location(at: first.range.lowerBound)
                     let rest = text.slice(first.range.upperBound..<text.bytes.count).trimmed()
@@ -194,6 +235,7 @@ enum AnsibleTasks {
                 break
             }
             if taskKeywords.contains(key) || key.hasPrefix("with_") { continue }
+            written = key
             module = normalize(key)
             moduleLocation = pair.key.location
             moduleValue = pair.value
@@ -231,7 +273,7 @@ enum AnsibleTasks {
             }
         }
         return AnsibleTask(
-            node: node, module: module, moduleLocation: moduleLocation, moduleValue: moduleValue, freeForm: freeForm,
+            node: node, module: module, writtenModule: written, moduleLocation: moduleLocation, moduleValue: moduleValue, freeForm: freeForm,
             params: params)
     }
 

@@ -50,6 +50,7 @@ public enum Facets {
         case .file: return FileFacet.items(in: file, context: context, memo: memo)
         case .image: return ImageFacet.items(in: file, context: context)
         case .setting: return SettingFacet.items(in: file, key: key, context: context, memo: memo)
+        case .task: return TaskFacet.items(in: file, context: context, memo: memo)
         }
     }
 
@@ -60,6 +61,7 @@ public enum Facets {
         case .file: return FileFacet.fields
         case .image: return ImageFacet.fields
         case .setting: return SettingFacet.fields
+        case .task: return TaskFacet.fields
         }
     }
 }

@@ -179,7 +179,7 @@ public struct RuleDecoder {
             } else {
                 var message = "unknown facet '\(name)'"
                 if let sug = SchemaReader.suggest(name, from: FacetName.allCases.map(\.rawValue)) { message += " (did you mean '\(sug)'?)" }
-                reader.error(message + "; facets: command, file, image, setting", at: f.location)
+                reader.error(message + "; facets: " + FacetName.allCases.map(\.rawValue).joined(separator: ", "), at: f.location)
             }
         }
         s.key = reader.optionalString(node, "key")

@@ -10,6 +10,8 @@ public enum FacetName: String, Sendable, CaseIterable {
     case image
     /// Ansible variables and k3s server configuration.
     case setting
+    /// Every Ansible task.
+    case task
 }
 
 /// Target kinds a rule can select. Besides every ``FileKind``, `ansible` means any Ansible kind

@@ -46,11 +46,12 @@ struct FacetCorpusTests {
         var counts: [String: Int] = [:]
         var bad: [String] = []
         var servers: [String: [[String]]] = [:]
+        var tasksPerLab: [String: Int] = [:]
         for file in files {
             let lines = lineCount(file.bytes)
             let runs: [(String, FacetName, String?)] = [
                 ("command", .command, nil), ("file", .file, nil), ("image", .image, nil), ("setting", .setting, nil),
-                ("k3s.server", .setting, "k3s.server"), ("k3s.agent", .setting, "k3s.agent"),
+                ("k3s.server", .setting, "k3s.server"), ("k3s.agent", .setting, "k3s.agent"), ("task", .task, nil),
             ]
             for (label, facet, key) in runs {
                 let items = Facets.items(facet, in: file, key: key, context: context)
@@ -61,12 +62,20 @@ struct FacetCorpusTests {
                     }
                 }
                 if label == "k3s.server", !items.isEmpty { servers[file.path] = items.map { $0.list("disable") } }
+                if label == "task" { tasksPerLab[String(file.path.split(separator: "/")[0]), default: 0] += items.count }
             }
         }
         print("facet items over the corpus:", counts.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " "))
         for (path, disables) in servers.sorted(by: { $0.key < $1.key }) { print("k3s.server", path, disables) }
         #expect(bad.isEmpty, "\(bad.prefix(20))")
         #expect(counts["command", default: 0] > 0 && counts["image", default: 0] > 0 && counts["file", default: 0] > 0)
+        // Every task of the Ansible labs, counted independently (PyYAML over plays, task files and
+        // blocks; the included files outside tasks/ folders added by hand).
+        #expect(tasksPerLab["geerlingguy__ansible-for-devops"] == 264)
+        #expect(tasksPerLab["k3s-io__k3s-ansible"] == 168)
+        #expect(tasksPerLab["techno-tim__k3s-ansible"] == 197)
+        #expect(tasksPerLab["khuedoan__homelab"] == 34)
+        #expect(tasksPerLab["onedr0p__home-ops", default: 0] == 0)
 
         // The known truth: techno-tim and khuedoan disable servicelb on their servers; k3s-io's
         // test inventories install servers without disabling it.
