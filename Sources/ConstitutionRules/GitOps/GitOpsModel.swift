@@ -114,15 +114,21 @@ public struct Deployment: Sendable, Hashable {
     public var controller: String?
     /// The controller's kind; nil for `deployedElsewhere`.
     public var kind: GitOpsController.Kind?
+    /// The controller's name; nil for `deployedElsewhere`.
+    public var name: String?
     /// The entry that covers the file.
     public var entry: DeployedPath
 
     /// A deployment.
-    public init(controller: String?, kind: GitOpsController.Kind?, entry: DeployedPath) {
+    public init(controller: String?, kind: GitOpsController.Kind?, name: String?, entry: DeployedPath) {
         self.controller = controller
         self.kind = kind
+        self.name = name
         self.entry = entry
     }
+
+    /// `Application web`, or `deployedElsewhere`.
+    public var summary: String { kind.map { "\($0.rawValue) \(name ?? "")" } ?? "deployedElsewhere" }
 
     /// The chain from the controller to the file (``DeployedPath/via``).
     public var via: String { entry.via }
@@ -225,13 +231,13 @@ public struct GitOpsModel: Sendable {
         var out: [Deployment] = []
         for index in hits {
             let (c, entry) = entries[Int(index)]
-            out.append(Deployment(controller: controllers[c].label, kind: controllers[c].kind, entry: entry))
+            out.append(Deployment(controller: controllers[c].label, kind: controllers[c].kind, name: controllers[c].name, entry: entry))
             if first { return out }
         }
         if deployedElsewhere.contains(where: { $0.matches(path) }) {
             out.append(
                 Deployment(
-                    controller: nil, kind: nil,
+                    controller: nil, kind: nil, name: nil,
                     entry: DeployedPath(path: path, isFolder: false, via: "deployed some other way (.constitution.yaml)")))
         }
         return out

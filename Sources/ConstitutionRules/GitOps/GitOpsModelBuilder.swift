@@ -124,6 +124,7 @@ struct GitOpsModelBuilder {
                 let counts = order.compactMap { name in found[name].map { "\($0) \(name)\($0 == 1 ? "" : "s")" } }
                 let what = counts.count > 1 ? counts.dropLast().joined(separator: ", ") + " and " + counts.last! : counts[0]
                 let total = found.values.reduce(0, +)
+                let foreign = foreign.sorted()
                 var listed = Array(foreign.prefix(5))
                 if foreign.count > 5 { listed.append("… \(foreign.count - 5) more") }
                 let sources = listed.isEmpty ? "" : " (\(total == 1 ? "its" : "their") \(onlyArgoFound ? "repoURL" : "source")\(foreign.count == 1 ? "" : "s"): \(listed.joined(separator: ", ")))"
@@ -279,7 +280,16 @@ struct GitOpsModelBuilder {
         let rawPath = source.string("path")
         if rawPath == nil {
             if let chart = source.string("chart") {
-                sources.foreign.append("\(shownURL) (chart \(chart))")
+                // a chart from a chart repository; its `$ref/…` value files may be this repository's
+                let before = sources.entries.count
+                for valueFile in source["helm"]?["valueFiles"]?.elements.compactMap(\.scalar) ?? [] where valueFile.hasPrefix("$") {
+                    helmValueFile(valueFile, chart: "", refs: refs, head: "\(label) → chart \(chart)", into: &sources)
+                }
+                if sources.entries.count > before {
+                    sources.fromThisRepository = true
+                } else {
+                    sources.foreign.append("\(shownURL) (chart \(chart))")
+                }
             } else if source.string("ref") == nil {
                 sources.foreign.append(shownURL)
             }
