@@ -234,3 +234,278 @@ struct GitOpsLab {
         #expect(GitOpsLab.fixture("argocd-applicationset").model(settings: GitOpsSettings(controller: .flux)).isActive == false)
     }
 }
+
+/// In-memory trees for the edge cases.
+private func model(
+    _ files: [String: String], others: [String] = [], urls: [String] = [], settings: GitOpsSettings = GitOpsSettings()
+) -> GitOpsModel {
+    var documents: [GitOpsDocument] = []
+    for (path, text) in files.sorted(by: { $0.key < $1.key }) {
+        for document in YAMLParser.parse(path: path, text: text).documents where GitOpsInput.isRelevant(path: path, document: document) {
+            documents.append(GitOpsDocument(path: path, node: document))
+        }
+    }
+    return GitOpsModel.build(GitOpsInput(documents: documents, files: Array(files.keys) + others, repositoryURLs: urls, settings: settings))
+}
+
+@Suite struct GitOpsPartsTests {
+    @Test(arguments: [
+        ("https://github.com/Owner/Repo.git", "github.com/Owner/Repo"),
+        ("git@GitHub.com:Owner/Repo.git", "github.com/Owner/Repo"),
+        ("ssh://git@github.com:22/Owner/Repo/", "github.com/Owner/Repo"),
+        ("git+ssh://git@github.com/Owner/Repo", "github.com/Owner/Repo"),
+        ("http://gitea-http.gitea:3000/ops/homelab", "gitea-http.gitea/ops/homelab"),
+        (" https://HOST.example/a/b// ", "host.example/a/b"),
+        ("", ""),
+    ])
+    func urlNormalisation(url: String, expected: String) {
+        #expect(RepositoryURL.normalized(url) == expected)
+    }
+
+    @Test func gitConfigRemotes() {
+        let config = """
+            [core]
+            \trepositoryformatversion = 0
+            \turl = not-a-remote
+            [remote "origin"]
+            \turl = git@github.com:example/lab.git
+            \tfetch = +refs/heads/*:refs/remotes/origin/*
+            [branch "main"]
+            \tremote = origin
+            [remote "mirror"]
+            \turl = "https://gitea.home.example/ops/lab.git"
+            \tpushurl = https://gitea.home.example/ops/lab.git
+            [url "git@github.com:"]
+            \tinsteadOf = https://github.com/
+            """
+        #expect(RepositoryURL.remoteURLs(gitConfig: config) == ["git@github.com:example/lab.git", "https://gitea.home.example/ops/lab.git"])
+        #expect(RepositoryURL.remoteURLs(gitConfig: "") == [])
+    }
+
+    @Test(arguments: [
+        ("{{path}}", "k8s/apps/web"), ("{{.path.path}}", "k8s/apps/web"), ("{{ .path.basename }}", "web"),
+        ("{{path.basename}}", "web"), ("x/{{path[1]}}/y", "x/apps/y"), ("{{index .path.segments 0}}", "k8s"),
+        ("{{-.path.basename-}}", "web"), ("plain/path", "plain/path"),
+    ])
+    func templateSubstitution(template: String, expected: String) {
+        let params = ApplicationSetParameters.pathParams(folder: "k8s/apps/web", file: nil, prefix: nil)
+        #expect(ApplicationSetParameters.substitute(template, params) == expected)
+    }
+
+    @Test func unresolvableTemplates() {
+        let params = ApplicationSetParameters.pathParams(folder: "k8s/apps/web", file: nil, prefix: nil)
+        #expect(ApplicationSetParameters.substitute("{{name}}", params) == nil)
+        #expect(ApplicationSetParameters.substitute("{{.path.basename | upper}}", params) == nil)
+        #expect(ApplicationSetParameters.substitute("{{path", params) == nil)
+    }
+
+    @Test func braces() {
+        #expect(ApplicationSetParameters.expandBraces("{a.yaml,b/*}") == ["a.yaml", "b/*"])
+        #expect(ApplicationSetParameters.expandBraces("x-{1,2}-{a,b}") == ["x-1-a", "x-1-b", "x-2-a", "x-2-b"])
+        #expect(ApplicationSetParameters.expandBraces("*.yaml") == ["*.yaml"])
+        #expect(ApplicationSetParameters.expandBraces("{unclosed") == ["{unclosed"])
+    }
+
+    @Test func relevance() {
+        let app = YAMLParser.parse(path: "a.yaml", text: "apiVersion: argoproj.io/v1alpha1\nkind: Application\n").documents[0]
+        let deploy = YAMLParser.parse(path: "d.yaml", text: "apiVersion: apps/v1\nkind: Deployment\n").documents[0]
+        let values = YAMLParser.parse(path: "values.yaml", text: "argocd-apps:\n  applications:\n    x:\n      source: {}\n").documents[0]
+        let kustomization = YAMLParser.parse(path: "k/kustomization.yaml", text: "resources: [a.yaml]\n").documents[0]
+        #expect(GitOpsInput.isRelevant(path: "a.yaml", document: app))
+        #expect(!GitOpsInput.isRelevant(path: "d.yaml", document: deploy))
+        #expect(GitOpsInput.isRelevant(path: "chart/values.yaml", document: values))
+        #expect(!GitOpsInput.isRelevant(path: "chart/other.yaml", document: values))
+        #expect(GitOpsInput.isRelevant(path: "k/kustomization.yaml", document: kustomization))
+        #expect(GitOpsInput.mayBeRelevant(path: "k/Kustomization", bytes: []))
+        #expect(!GitOpsInput.mayBeRelevant(path: "d.yaml", bytes: Array("apiVersion: apps/v1\nkind: Deployment\n".utf8)))
+        #expect(GitOpsInput.mayBeRelevant(path: "f.yaml", bytes: Array("apiVersion: kustomize.toolkit.fluxcd.io/v1\n".utf8)))
+    }
+
+    @Test func matrixOfGitAndList() {
+        let m = model(
+            [
+                "appset.yaml": """
+                apiVersion: argoproj.io/v1alpha1
+                kind: ApplicationSet
+                metadata: {name: matrix}
+                spec:
+                  goTemplate: true
+                  generators:
+                    - matrix:
+                        generators:
+                          - git:
+                              repoURL: https://github.com/example/lab
+                              directories: [{path: apps/*}]
+                          - list:
+                              elements: [{env: prod}, {env: dev}]
+                  template:
+                    spec:
+                      source:
+                        repoURL: https://github.com/example/lab
+                        path: '{{.path.path}}/overlays/{{.env}}'
+                """
+            ], others: ["apps/web/overlays/prod/a.yaml", "apps/web/overlays/dev/a.yaml", "apps/web/overlays/test/a.yaml", "apps/db/overlays/prod/a.yaml"])
+        #expect(m.deployer(of: "apps/web/overlays/prod/a.yaml")?.name == "matrix")
+        #expect(m.deployer(of: "apps/web/overlays/dev/a.yaml") != nil)
+        #expect(m.deployer(of: "apps/db/overlays/prod/a.yaml") != nil)
+        #expect(m.deployer(of: "apps/web/overlays/test/a.yaml") == nil)
+        // apps/db/overlays/dev does not exist: this repository's URLs are unknown, so it is foreign, not a note
+        #expect(m.notes.isEmpty, "\(m.notes)")
+    }
+
+    @Test func gitFilesGenerator() {
+        let m = model(
+            [
+                "appset.yaml": """
+                apiVersion: argoproj.io/v1alpha1
+                kind: ApplicationSet
+                metadata: {name: clusters}
+                spec:
+                  generators:
+                    - git:
+                        repoURL: https://github.com/example/lab
+                        files:
+                          - path: clusters/**/config.json
+                          - path: clusters/old/config.json
+                            exclude: true
+                  template:
+                    spec:
+                      source:
+                        repoURL: https://github.com/example/lab
+                        path: '{{path}}/manifests'
+                """
+            ],
+            others: [
+                "clusters/home/config.json", "clusters/home/manifests/a.yaml", "clusters/old/config.json", "clusters/old/manifests/a.yaml",
+            ])
+        #expect(m.deployer(of: "clusters/home/manifests/a.yaml") != nil)
+        #expect(m.deployer(of: "clusters/old/manifests/a.yaml") == nil)
+    }
+
+    @Test func kustomizeCyclesAndMissingEntries() {
+        let m = model(
+            [
+                "app.yaml": """
+                apiVersion: argoproj.io/v1alpha1
+                kind: Application
+                metadata: {name: loop}
+                spec:
+                  source: {repoURL: https://github.com/example/lab, path: a}
+                """,
+                "a/kustomization.yaml": "resources: [../b, missing.yaml, github.com/example/base?ref=v1]\n",
+                "b/kustomization.yaml": "resources: [../a, b.yaml]\n",
+                "b/b.yaml": "kind: ConfigMap\n",
+            ])
+        #expect(m.deployer(of: "b/b.yaml")?.name == "loop")
+        #expect(m.notes.map(\.description) == ["a/kustomization.yaml:1:19: resources entry 'missing.yaml' is not in this tree"])
+    }
+
+    @Test func fluxSourcesNotInTheTree() {
+        let ks = """
+            apiVersion: kustomize.toolkit.fluxcd.io/v1
+            kind: Kustomization
+            metadata: {name: apps, namespace: flux-system}
+            spec:
+              path: ./kubernetes/apps
+              sourceRef: {kind: GitRepository, name: flux-system}
+            ---
+            apiVersion: kustomize.toolkit.fluxcd.io/v1
+            kind: Kustomization
+            metadata: {name: oci, namespace: flux-system}
+            spec:
+              path: ./
+              sourceRef: {kind: OCIRepository, name: manifests}
+            """
+        let m = model(["ks.yaml": ks], others: ["kubernetes/apps/a/deploy.yaml"])
+        #expect(m.controllers.map(\.name) == ["apps"])
+        #expect(m.deployer(of: "kubernetes/apps/a/deploy.yaml")?.name == "apps")
+        // a flux-system GitRepository made by `flux bootstrap` is this repository, known URLs or not
+        #expect(model(["ks.yaml": ks], others: ["kubernetes/apps/a/deploy.yaml"], urls: ["https://github.com/x/y"]).isActive)
+    }
+
+    @Test func coincidentPathNeedsTheURL() {
+        let app = """
+            apiVersion: argoproj.io/v1alpha1
+            kind: Application
+            metadata: {name: podinfo}
+            spec:
+              source: {repoURL: https://github.com/stefanprodan/podinfo, path: kustomize}
+            """
+        // unknown URLs: a path that exists here counts; known URLs decide
+        #expect(model(["app.yaml": app], others: ["kustomize/deploy.yaml"]).isActive)
+        let known = model(["app.yaml": app], others: ["kustomize/deploy.yaml"], urls: ["git@github.com:me/lab"])
+        #expect(known.inactiveReason == "1 ArgoCD Application found, it does not deploy from this repository (its repoURL: https://github.com/stefanprodan/podinfo)")
+    }
+
+    @Test func noControllerAtAll() {
+        let m = model(["deploy.yaml": "apiVersion: apps/v1\nkind: Deployment\n"])
+        #expect(!m.isActive)
+        #expect(m.inactiveReason == "no GitOps controller found")
+        #expect(m.deployer(of: "deploy.yaml") == nil)
+    }
+}
+
+/// The three public labs of `../shared/corpus`, when present.
+@Suite struct GitOpsCorpusTests {
+    static let corpus = TestSupport.corpus
+    static func lab(_ name: String) -> GitOpsLab? {
+        guard let corpus else { return nil }
+        return GitOpsLab(corpus + "/" + name)
+    }
+    static let hasOnedr0p = corpus.map { TestSupport.readBytes($0 + "/onedr0p__home-ops/kubernetes/flux/cluster/ks.yaml") != nil } ?? false
+    static let hasKhuedoan = corpus.map { TestSupport.readBytes($0 + "/khuedoan__homelab/system/argocd/values.yaml") != nil } ?? false
+    static let hasExampleApps = corpus.map { TestSupport.readBytes($0 + "/argoproj__argocd-example-apps/apps/values.yaml") != nil } ?? false
+
+    static func manifests(_ lab: GitOpsLab, under prefix: String) -> [String] {
+        lab.files.filter { $0.hasPrefix(prefix) && ["yaml", "yml"].contains(PathText.fileExtension($0)) }
+    }
+
+    @Test(.enabled(if: hasOnedr0p, "no ../shared/corpus/onedr0p__home-ops"))
+    func onedr0pIsFlux() throws {
+        let lab = try #require(Self.lab("onedr0p__home-ops"))
+        let model = lab.model()
+        #expect(model.isActive)
+        #expect(model.controllers.allSatisfy { $0.kind == .fluxKustomization || $0.kind == .helmRelease })
+        #expect(model.controllers.count > 50)
+        // every app manifest, but a runner set whose entry is commented out in its kustomization
+        let apps = Self.manifests(lab, under: "kubernetes/apps/")
+        let notDeployed = apps.filter { model.deployer(of: $0) == nil }
+        #expect(apps.count > 300)
+        #expect(notDeployed.allSatisfy { $0.contains("/runners/home-operations/") }, "\(notDeployed)")
+        // components, from kustomizations and from Flux Kustomizations' spec.components
+        #expect(model.deployer(of: "kubernetes/components/alerts/alertmanager/alert.yaml") != nil)
+        #expect(model.deployer(of: "kubernetes/components/zeroscaler/horizontalpodautoscaler.yaml")?.via.contains("components → ../../../../components/zeroscaler") == true)
+        // applied by hand or by the Flux operator, not by a controller
+        #expect(model.deployer(of: "kubernetes/flux/cluster/ks.yaml") == nil)
+        #expect(model.deployer(of: ".github/workflows/tag.yaml") == nil)
+        #expect(model.deployer(of: "bootstrap/helmfile/apps.yaml") == nil)
+    }
+
+    @Test(.enabled(if: hasKhuedoan, "no ../shared/corpus/khuedoan__homelab"))
+    func khuedoanIsAnApplicationSetInChartValues() throws {
+        let lab = try #require(Self.lab("khuedoan__homelab"))
+        let model = lab.model()
+        #expect(model.isActive)
+        #expect(model.controllers.map(\.kind) == [.applicationSet, .applicationSet])  // values-seed.yaml and values.yaml
+        #expect(model.notes.isEmpty, "\(model.notes)")
+        // every file of every system/*, platform/* and apps/* folder (each a Helm chart)
+        let charted = lab.files.filter { path in
+            ["system/", "platform/", "apps/"].contains { path.hasPrefix($0) } && path.split(separator: "/").count > 2
+        }
+        #expect(charted.count > 60)
+        #expect(charted.allSatisfy { model.deployer(of: $0) != nil }, "\(charted.filter { model.deployer(of: $0) == nil })")
+        #expect(model.deployer(of: "system/bootstrap.yml") == nil)
+        #expect(model.deployer(of: "metal/cluster.yml") == nil)
+        #expect(model.deployer(of: "external/namespaces.yml") == nil)
+    }
+
+    @Test(.enabled(if: hasExampleApps, "no ../shared/corpus/argoproj__argocd-example-apps"))
+    func exampleAppsHasOnlyTemplatedApplications() throws {
+        let lab = try #require(Self.lab("argoproj__argocd-example-apps"))
+        let model = lab.model()
+        // its Applications are Helm templates (apps/templates), and its values are not argocd-apps'
+        #expect(!model.isActive)
+        #expect(model.inactiveReason == "no GitOps controller found")
+        #expect(model.notes.contains { $0.file == "apps/values.yaml" })
+    }
+}

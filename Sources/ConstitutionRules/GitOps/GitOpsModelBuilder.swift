@@ -38,7 +38,8 @@ import ConstitutionYAML
 /// **Flux**: a `Kustomization` deploys `spec.path` (relative to its source's root, `./`
 /// stripped, the root when absent): the kustomization's closure when the folder has a
 /// kustomization file, otherwise what Flux generates: every file under the folder, except that a
-/// subfolder with its own kustomization file is that kustomization's closure. `postBuild`
+/// subfolder with its own kustomization file is that kustomization's closure; `spec.components`
+/// (relative to the path) add their closures. `postBuild`
 /// substitution does not change paths. A `HelmRelease` whose `spec.chart.spec.sourceRef` is a
 /// `GitRepository` deploys the chart folder `spec.chart.spec.chart` and its `valuesFiles`.
 ///
@@ -206,6 +207,7 @@ struct GitOpsModelBuilder {
                 base[key(folder, entry)] = entry.node
             }
         }
+        var skipped: Set<String> = []
         for document in documents {
             let folder = GitOpsTree.parent(of: document.path)
             guard tree.isChart(folder) else { continue }
@@ -220,13 +222,17 @@ struct GitOpsModelBuilder {
                 switch entry.kind {
                 case .application:
                     guard stack["source"] != nil || stack["sources"] != nil else {
-                        note(document.path, entry.location, "\(group) entry \(entry.name) has no source or sources (not the argocd-apps chart's values): not read")
+                        if skipped.insert("\(document.path) \(group)").inserted {
+                            note(document.path, entry.location, "\(group) entry \(entry.name) has no source or sources (not the argocd-apps chart's values): this file's \(group) are not read")
+                        }
                         continue
                     }
                     argoSources(stack, label: label, file: document.path, params: nil, into: &sources)
                 default:
                     guard stack["generators"] != nil else {
-                        note(document.path, entry.location, "\(group) entry \(entry.name) has no generators (not the argocd-apps chart's values): not read")
+                        if skipped.insert("\(document.path) \(group)").inserted {
+                            note(document.path, entry.location, "\(group) entry \(entry.name) has no generators (not the argocd-apps chart's values): this file's \(group) are not read")
+                        }
                         continue
                     }
                     applicationSetSpec(stack, label: label, file: document.path, into: &sources)
@@ -596,6 +602,10 @@ struct GitOpsModelBuilder {
                 sources.fromThisRepository = true
                 if tree.folders.contains(path) {
                     fluxPath(path, label: label, into: &sources)
+                    for component in spec?["components"]?.elements ?? [] {
+                        guard let text = component.scalar else { continue }
+                        fluxComponent(text, from: path, label: label, file: document.path, at: component.location, into: &sources)
+                    }
                 } else {
                     note(document.path, spec?["path"]?.location ?? location, "\(label): path \(Self.shown(path)) does not exist in this repository")
                 }
@@ -629,6 +639,16 @@ struct GitOpsModelBuilder {
             }
         }
         sources.entries.insert(DeployedPath(path: path, isFolder: true, recursive: true, except: except.sorted(by: PathText.less), via: head), at: 0)
+    }
+
+    /// A Flux Kustomization's `spec.components` entry: a Kustomize component folder, relative
+    /// to `spec.path`, added to the build.
+    private mutating func fluxComponent(_ text: String, from path: String, label: String, file: String, at location: SourceLocation, into sources: inout Sources) {
+        guard let folder = GitOpsTree.resolve(text, from: path), tree.kustomizationFile(in: folder) != nil else {
+            if !Self.isRemote(text) { note(file, location, "\(label): component '\(text)' is not a kustomization in this tree") }
+            return
+        }
+        kustomizeClosure(folder, via: "\(label) components → \(text)", depth: 1, visited: &sources.visited, into: &sources.entries)
     }
 
     private mutating func helmRelease(_ document: GitOpsDocument) {
