@@ -437,6 +437,18 @@ private func model(
         #expect(known.inactiveReason == "1 ArgoCD Application found, it does not deploy from this repository (its repoURL: https://github.com/stefanprodan/podinfo)")
     }
 
+    @Test func coverage() {
+        let folder = DeployedPath(path: "k8s/äpps", isFolder: true, via: "x")
+        #expect(folder.covers("k8s/äpps/a.yaml"))
+        #expect(!folder.covers("k8s/äpps/sub/a.yaml"))
+        #expect(!folder.covers("k8s/äppsx/a.yaml"))
+        #expect(!folder.covers("k8s/äpps"))
+        let tree = DeployedPath(path: "", isFolder: true, recursive: true, except: ["b"], via: "x")
+        #expect(tree.covers("a/x.yaml"))
+        #expect(!tree.covers("b/x.yaml"))
+        #expect(tree.description == "./** except b")
+    }
+
     @Test func noControllerAtAll() {
         let m = model(["deploy.yaml": "apiVersion: apps/v1\nkind: Deployment\n"])
         #expect(!m.isActive)

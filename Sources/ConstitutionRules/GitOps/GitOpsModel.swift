@@ -46,10 +46,11 @@ public struct DeployedPath: Sendable, Hashable, CustomStringConvertible {
         if path.isEmpty {
             relative = Substring(file)
         } else {
-            guard file.count > path.count, file.hasPrefix(path), file[file.index(file.startIndex, offsetBy: path.count)] == "/" else {
-                return false
-            }
-            relative = file[file.index(file.startIndex, offsetBy: path.count + 1)...]
+            let length = path.utf8.count
+            guard file.utf8.count > length + 1, file.hasPrefix(path) else { return false }
+            let slash = file.utf8.index(file.utf8.startIndex, offsetBy: length)
+            guard file.utf8[slash] == UInt8(ascii: "/") else { return false }
+            relative = file[file.utf8.index(after: slash)...]
         }
         if !recursive, relative.contains("/") { return false }
         for folder in except where file.hasPrefix(folder + "/") { return false }
