@@ -30,14 +30,35 @@ public enum Coverage {
         for f in outcome.report.findings { findings[f.rule, default: 0] += 1 }
         out += "\n" + style.bold("Rules over the linted tree (\(outcome.report.fileCount) files):") + "\n"
         let width = c.rules.map(\.id.count).max() ?? 0
-        out += "  " + "rule".padding(width) + "  subjects  findings\n"
+        out += "  " + "rule".padding(width) + "  state     subjects  findings\n"
         for r in c.rules {
             let s = outcome.subjects[r.id] ?? 0
-            out += "  " + r.id.padding(width) + "  " + String(s).leftPadding(8) + "  " + String(findings[r.id] ?? 0).leftPadding(8) + "\n"
+            out += "  " + r.id.padding(width) + "  " + state(r.id, outcome).rawValue.padding(8) + "  " + String(s).leftPadding(8) + "  "
+                + String(findings[r.id] ?? 0).leftPadding(8) + "\n"
         }
-        let idle = c.rules.filter { (outcome.subjects[$0.id] ?? 0) == 0 }
-        out += "\n" + style.bold("Rules that matched nothing here (\(idle.count)):") + " " + (idle.isEmpty ? "none" : idle.map(\.id).joined(separator: ", ")) + "\n"
+        let inactive = c.rules.filter { state($0.id, outcome) == .inactive }
+        out += "\n" + style.bold("Rules that do not apply here (inactive, \(inactive.count)):") + (inactive.isEmpty ? " none" : "") + "\n"
+        for r in inactive { out += "  \(r.id): \(outcome.inactive[r.id] ?? "")\n" }
+        let idle = c.rules.filter { state($0.id, outcome) == .idle }
+        out += style.bold("Rules that matched nothing here (idle, \(idle.count)):") + " " + (idle.isEmpty ? "none" : idle.map(\.id).joined(separator: ", ")) + "\n"
         return out
+    }
+
+    /// How a rule stood over the linted tree.
+    public enum RuleState: String, Sendable {
+        /// It selected subjects and checked them (whether or not it found anything).
+        case active
+        /// It does not apply to this tree (e.g. a `deployed:` rule without a GitOps controller):
+        /// nothing was checked, and a zero is not a pass.
+        case inactive
+        /// It applies, but nothing in the tree is what it looks at.
+        case idle
+    }
+
+    /// The state of rule `id` in `outcome`.
+    public static func state(_ id: String, _ outcome: Linter.Outcome) -> RuleState {
+        if outcome.inactive[id] != nil { return .inactive }
+        return (outcome.subjects[id] ?? 0) > 0 ? .active : .idle
     }
 
     /// The same as JSON (stable key order).
@@ -64,6 +85,8 @@ public enum Coverage {
                     c.rules.map { r in
                         .object([
                             ("id", .string(r.id)), ("incident", r.source.incidentID.map(JSONValue.string) ?? .null),
+                            ("state", .string(state(r.id, outcome).rawValue)),
+                            ("inactive_reason", outcome.inactive[r.id].map(JSONValue.string) ?? .null),
                             ("subjects", .int(outcome.subjects[r.id] ?? 0)), ("findings", .int(findings[r.id] ?? 0)),
                         ])
                     })

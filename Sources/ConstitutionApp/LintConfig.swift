@@ -25,6 +25,10 @@ import ConstitutionYAML
 /// help_uri_base: https://git.lab/ops/homelab/src/branch/main/   # SARIF helpUri base
 /// render: {agents_md: true}              # also keep the block in AGENTS.md (Codex, Cursor…)
 /// max_file_size: 32MiB                   # larger files are reported, not read (default: 16MiB)
+/// gitops:                                # how `deployed:` rules read the repository
+///   controller: auto                     # auto (default), argocd, flux, or none (rules off)
+///   repositories: [https://git.lab/ops/homelab.git]   # this repository (default: .git/config)
+///   deployed_elsewhere: ["bootstrap/**"] # applied some other way (a script, CI)
 /// baseline: constitution-baseline.yaml   # known findings (lint --baseline), relative to this file
 /// ```
 public struct LintConfig: Sendable {
@@ -46,6 +50,11 @@ public struct LintConfig: Sendable {
     /// `render: {agents_md: true}`: keep the managed block in `AGENTS.md` too (it is kept there
     /// anyway when the file exists).
     public var agentsMD: Bool?
+    /// `gitops: {controller, deployed_elsewhere}`: how the GitOps model reads the repository.
+    public var gitops = GitOpsSettings()
+    /// `gitops: {repositories}`: this repository's URLs (default: `.git/config`'s remotes when
+    /// the linted root is the repository's top).
+    public var gitopsRepositories: [String] = []
     /// `baseline:`, the default for `lint --baseline`, relative to this file's folder.
     public var baseline: String?
     /// Where it was read from (nil: defaults only).
@@ -77,10 +86,12 @@ public struct LintConfig: Sendable {
     /// Every top-level key of `.constitution.yaml` (`schemas/config.schema.json` lists the same).
     public static let keys = [
         "schema", "constitution", "include", "exclude", "severity", "threshold", "inline_waivers", "formats", "params",
-        "help_uri_base", "max_file_size", "render", "baseline",
+        "help_uri_base", "max_file_size", "render", "baseline", "gitops",
     ]
     /// The keys of an entry of `formats:`.
     public static let formatKeys = ["format", "output"]
+    /// The keys of `gitops:`.
+    public static let gitopsKeys = ["controller", "repositories", "deployed_elsewhere"]
     /// The keys of `render:`.
     public static let renderKeys = ["agents_md"]
     /// What a rule's entry under `severity:` may say besides a ``Severity``.
@@ -171,6 +182,19 @@ public struct LintConfig: Sendable {
                 }
             }
             config.inlineWaivers = r.optionalBool(root, "inline_waivers")
+            if let g = root["gitops"], !g.isNull, r.checkKeys(g, known: gitopsKeys, what: "gitops") {
+                if let c = r.optionalString(g, "controller") {
+                    if let controller = GitOpsSettings.Controller(rawValue: c) {
+                        config.gitops.controller = controller
+                    } else {
+                        r.error(
+                            "gitops.controller must be \(GitOpsSettings.Controller.allCases.map(\.rawValue).joined(separator: ", ")), found '\(c)'",
+                            at: g["controller"]!.location)
+                    }
+                }
+                config.gitopsRepositories = r.stringList(g, "repositories")
+                config.gitops.deployedElsewhere = r.stringList(g, "deployed_elsewhere").map(Glob.init)
+            }
             if let render = root["render"], r.checkKeys(render, known: renderKeys, what: "render") {
                 config.agentsMD = r.optionalBool(render, "agents_md")
             }

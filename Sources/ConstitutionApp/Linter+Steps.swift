@@ -52,6 +52,11 @@ extension Linter {
         var inlineWaivers: [String: [Waiver]] = [:]
         /// Subjects per bound rule, by the rule's index.
         var subjectCounts: [Int] = []
+        /// The GitOps model, when a rule reads it.
+        var gitops: GitOpsModel?
+        /// Rules that do not apply to this tree (rule id → why), e.g. `deployed:` rules when no
+        /// GitOps controller deploys from it.
+        var inactive: [String: String] = [:]
     }
 
     /// The root paths are shown relative to (`--root`, else the single folder given, else `.`),
@@ -129,16 +134,21 @@ extension Linter {
         // the joins need are kept, so memory does not grow with the number of files.
         var scan = Scan(subjectCounts: [Int](repeating: 0, count: setup.bound.count))
         var candidates: [(Int, RepoIndex.Candidate)] = []
+        var gitops: [GitOpsDocument] = []
+        var treeFiles: [String] = []
         var pending = PendingStore()
         let walkInputs = setup.namesFiles ? [setup.root] : options.inputs
         _ = Workspace(workers: options.workers, gitignore: options.gitignore).walk(walkInputs, displayRoot: setup.root, visit: { walked -> Row? in
             let isTarget = targets.map { $0.contains(walked.path) } ?? true
             let selected = isTarget && (include.isEmpty || include.contains { $0.matches(walked.path) }) && !exclude.contains { $0.matches(walked.path) }
             if !selected {
-                // Only feeds the cross-document index.
-                guard let file = Workspace.load(walked, onlyIfContains: needles, limits: limits) else { return nil }
+                // Only feeds the cross-document index (and the GitOps model, which also reads
+                // kustomization files, whatever they hold).
+                let whole = engine.usesGitOps && GitOpsInput.isKustomizationFile(walked.path)
+                guard let file = Workspace.load(walked, onlyIfContains: whole ? nil : needles, limits: limits) else { return nil }
                 var evaluation = FileEvaluation()
                 evaluation.candidates = engine.candidates(file)
+                evaluation.gitops = engine.gitOpsDocuments(file)
                 return Row(target: false, evaluation: evaluation, error: nil, lines: [], waivers: [])
             }
             let file = Workspace.load(walked, limits: limits)
@@ -156,9 +166,11 @@ extension Linter {
             return Row(
                 target: true, evaluation: evaluation, error: file.error, lines: lines,
                 waivers: WaiverReader.inline(in: file.bytes, path: file.path), duplicates: duplicates)
-        }) { _, row in
+        }) { path, row in
+            if engine.usesGitOps { treeFiles.append(path) }
             guard let row else { return }
             candidates += row.evaluation.candidates
+            gitops += row.evaluation.gitops
             guard row.target else { return }
             scan.checkedCount += 1
             scan.findings += row.evaluation.findings
@@ -169,8 +181,16 @@ extension Linter {
             if !row.waivers.isEmpty { scan.inlineWaivers[row.waivers[0].path] = row.waivers }
             for (rule, count) in row.evaluation.subjectCounts { scan.subjectCounts[rule] += count }
         }
-        let index = RuleEngine.index([candidates])
+        var index = RuleEngine.index([candidates])
         candidates = []
+        if engine.usesGitOps {
+            index.gitops = GitOpsModel.build(
+                GitOpsInput(
+                    documents: gitops, files: treeFiles, repositoryURLs: repositoryURLs(config: setup.config, rootPath: setup.rootPath),
+                    settings: setup.config.gitops))
+            scan.gitops = index.gitops
+            for (rule, reason) in engine.inactiveRules(index.gitops) { scan.inactive[setup.bound[rule].rule.id] = reason }
+        }
         scan.findings += engine.evaluate(pending: pending, index: index)
         return scan
     }
@@ -311,5 +331,38 @@ extension Linter {
 
     static func plural(_ n: Int, _ word: String, _ words: String? = nil) -> String {
         "\(n) " + (n == 1 ? word : words ?? word + "s")
+    }
+
+    /// This repository's URLs for the GitOps model: `.constitution.yaml`'s `gitops.repositories`,
+    /// else the remotes in `.git/config` when the linted root is the repository's top (a
+    /// sub-folder is read as a tree of its own: its sources are matched by the paths they name).
+    static func repositoryURLs(config lintConfig: LintConfig, rootPath: String) -> [String] {
+        if !lintConfig.gitopsRepositories.isEmpty { return lintConfig.gitopsRepositories }
+        guard let config = gitConfig(at: rootPath) else { return [] }
+        return RepositoryURL.remoteURLs(gitConfig: config)
+    }
+
+    /// The text of the repository's `.git/config` at `root` (`.git` a folder, or a file naming
+    /// the git folder of a worktree, whose config is in its common folder).
+    static func gitConfig(at root: String) -> String? {
+        func firstLine(_ text: String) -> String {
+            var line = text.split(whereSeparator: { $0 == "\n" || $0 == "\r" }).first ?? ""
+            while line.first == " " || line.first == "\t" { line.removeFirst() }
+            while line.last == " " || line.last == "\t" { line.removeLast() }
+            return String(line)
+        }
+        let dotGit = (root == "." ? "" : root + "/") + ".git"
+        func read(_ path: String) -> String? {
+            guard case .success(let bytes) = FileReader.read(path, maxSize: 1 << 20) else { return nil }
+            return String(decoding: bytes, as: UTF8.self)
+        }
+        if ConstitutionStore.isDirectory(dotGit) { return read(dotGit + "/config") }
+        guard let pointer = read(dotGit), pointer.hasPrefix("gitdir: ") else { return nil }
+        var gitDir = firstLine(String(pointer.dropFirst(8)))
+        if !gitDir.hasPrefix("/") { gitDir = (root == "." ? "" : root + "/") + gitDir }
+        if let common = read(gitDir + "/commondir").map(firstLine) {
+            return read(common.hasPrefix("/") ? common + "/config" : gitDir + "/" + common + "/config")
+        }
+        return read(gitDir + "/config")
     }
 }

@@ -62,6 +62,9 @@ public enum Linter {
         public var report: LintReport
         /// How many subjects each rule selected (rule id → count), for `coverage`.
         public var subjects: [String: Int]
+        /// Rules that do not apply to this tree, with why (a `deployed:` rule in a repository
+        /// without a GitOps controller), for `coverage`.
+        public var inactive: [String: String] = [:]
         /// The constitution that was applied.
         public var constitution: Constitution
         /// Warnings about our own files: incidents, rules, `.constitution.yaml` (unknown keys,
@@ -191,7 +194,7 @@ public enum Linter {
         var subjects: [String: Int] = [:]
         for (i, b) in setup.bound.enumerated() { subjects[b.rule.id] = scan.subjectCounts[i] }
         return Outcome(
-            report: report, subjects: subjects, constitution: setup.constitution,
+            report: report, subjects: subjects, inactive: scan.inactive, constitution: setup.constitution,
             constitutionWarnings: setup.ownWarnings,
             status: status, constitutionDirectory: setup.directory, config: setup.config,
             helpURIBase: setup.config.helpURIBase ?? fileURI(ConstitutionStore.absolute(setup.root)) + "/", location: setup.location,

@@ -81,7 +81,14 @@ public enum RuleTrace {
         if bound.rule.isCrossDocument {
             let tree = walker.walk([root], displayRoot: root).files
             let engine = tracer.indexEngine
-            joins = RuleEngine.index(workspace.map(tree, limits: limits) { engine.candidates($0) })
+            let perFile = workspace.map(tree, limits: limits) { file in (engine.candidates(file), engine.gitOpsDocuments(file)) }
+            joins = RuleEngine.index(perFile.map(\.0))
+            if engine.usesGitOps {
+                joins?.gitops = GitOpsModel.build(
+                    GitOpsInput(
+                        documents: perFile.flatMap(\.1), files: tree.map(\.path),
+                        repositoryURLs: Linter.repositoryURLs(config: config, rootPath: rootPath), settings: config.gitops))
+            }
         }
         let index = joins
         let targets = walker.walk(options.inputs.isEmpty ? [root] : options.inputs, displayRoot: root).files
@@ -138,7 +145,7 @@ public enum RuleTrace {
     static func report(_ rule: Rule, config: LintConfig, files: [FileText], listAll: Bool, joinsUnder: String?) -> String {
         var out = "rule \(rule.id) (\(rule.file):\(rule.location.line):\(rule.location.column))\n"
         out += "  \(rule.message)\n"
-        if let joinsUnder { out += "  its `some:` joins look at every file under \(joinsUnder) (--root widens this)\n" }
+        if let joinsUnder { out += "  its joins (`some:`, `deployed:`) look at every file under \(joinsUnder) (--root widens this)\n" }
         out += "  ✓ a condition that holds, ✗ one that does not, · a note; `when` must hold for the rule to apply, "
         out += "`require` must hold, `forbid` must not.\n"
         for file in files where !file.lines.isEmpty {

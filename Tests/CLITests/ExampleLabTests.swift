@@ -34,7 +34,7 @@ struct ExampleLabTests {
         "k8s/apps/minio/statefulset.yaml:16:9 statefulset-claims-backed-up",
         "k8s/apps/minio/statefulset.yaml:31:26 image-cpu-baseline",
         "k8s/apps/n8n/n8n.yaml:4:9 pvc-backed-up",
-        "k8s/apps/scratch/netshoot.yaml:2:1 gitops-manifests-under-argocd",
+        "k8s/apps/scratch/netshoot.yaml:2:1 gitops-manifests-deployed",
         "k8s/apps/scylla/statefulset.yaml:18:9 statefulset-claims-backed-up",
         "k8s/apps/scylla/statefulset.yaml:33:44 image-cpu-baseline",
         "k8s/platform/storage/nfs-scratch.yaml:1:1 nfs-storageclass-retain",
@@ -135,6 +135,6 @@ struct InitCoverageTests {
         #expect(result.status == 0)
         #expect(result.stdout.contains("Incidents and decisions: 18 (13 enforced by rules, 5 prose-only)"))
         #expect(result.stdout.contains("INC-0014  A layer-3 switch without NAT needs a static route"))
-        #expect(result.stdout.contains("Rules that matched nothing here (0): none"))
+        #expect(result.stdout.contains("Rules that do not apply here (inactive, 0): none\nRules that matched nothing here (idle, 0): none"), "\(result.stdout)")
     }
 }

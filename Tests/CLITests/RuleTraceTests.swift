@@ -134,7 +134,7 @@ struct RuleTraceTests {
             ], under: root)
         let r = TestSupport.run(bin, ["rules", "trace", "pvc-mounted", "k8s/pvc.yaml"], directory: root)
         #expect(r.status == 0, "\(r.stderr)")
-        #expect(r.stdout.contains("its `some:` joins look at every file under the current folder"))
+        #expect(r.stdout.contains("its joins (`some:`, `deployed:`) look at every file under the current folder"))
         #expect(r.stdout.contains("· matched Deployment app at 1:1 in k8s/app/deploy.yaml"), "\(r.stdout)")
         #expect(r.stdout.contains("PersistentVolumeClaim orphan at 5:1: FINDING at 7:18"), "\(r.stdout)")
         #expect(r.stdout.contains("· no candidate matched (1 in the tree)"))

@@ -116,6 +116,8 @@ struct SchemaDriftTests {
         try expectClosed(config, "")
         #expect(try properties(config, "properties/formats/items") == LintConfig.formatKeys.sorted())
         #expect(try properties(config, "properties/render") == LintConfig.renderKeys.sorted())
+        #expect(try properties(config, "properties/gitops") == LintConfig.gitopsKeys.sorted())
+        #expect(try enumValues(config, "properties/gitops/properties/controller") == GitOpsSettings.Controller.allCases.map(\.rawValue).sorted())
         #expect(try enumValues(config, "properties/formats/items/properties/format") == LintConfig.formatNames.sorted())
         #expect(try enumValues(config, "properties/threshold") == Severity.allCases.map(\.rawValue).sorted())
         #expect(

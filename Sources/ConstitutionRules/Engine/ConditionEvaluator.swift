@@ -29,6 +29,8 @@ public struct RepoIndex: Sendable {
 
     /// Candidates by query id.
     public var candidates: [Int: [Candidate]] = [:]
+    /// What the repository's GitOps controllers deploy (built when a rule uses `deployed:`).
+    public var gitops: GitOpsModel?
 
     /// Creates an empty index.
     public init() {}
@@ -181,6 +183,14 @@ enum ConditionEvaluator {
         case .isBool(let want):
             guard let text = v.scalarText, let b = YAMLBool.read(text) else { return (false, v.location) }
             return (b == want, v.location)
+        case .deployed(let want):
+            // Without a model (a rule evaluated outside a whole-tree run) nothing is known to
+            // be deployed.
+            let deployment = ctx.index?.gitops?.deployer(of: ctx.file.path)
+            if let trace = ctx.trace {
+                trace.note(deployment.map { "\(ctx.file.path) is deployed: \($0.via)" } ?? "no GitOps controller deploys \(ctx.file.path)")
+            }
+            return ((deployment != nil) == want, v.location)
         case .compare(let domain, let op, let o):
             guard let text = v.scalarText, let other = resolve(o, ctx).first else { return (false, v.location) }
             guard let order = compare(text, other, domain) else { return (false, v.location) }

@@ -128,6 +128,7 @@ public final class EvalTrace {
         case .exists(let want): return want ? "exists" : "is absent"
         case .empty(let want): return want ? "is empty" : "is not empty"
         case .isBool(let want): return "is \(want) (YAML 1.1 spellings)"
+        case .deployed(let want): return want ? "deployed by a GitOps controller" : "not deployed by a GitOps controller"
         case .compare(let domain, let op, let o):
             let prefix = domain == .number ? "" : domain.rawValue + "_"
             return prefix + op.rawValue + " " + operand(o)

@@ -58,7 +58,7 @@ public final class BoundRule: Sendable {
 
     static func bind(_ c: Condition, _ params: [String: Value]) throws(RegexError) -> Condition {
         switch c {
-        case .always, .matches, .exists, .empty, .isBool: return c
+        case .always, .matches, .exists, .empty, .isBool, .deployed: return c
         case .capture(let r, let g, let inner): return .capture(r, group: g, try bind(inner, params))
         case .all(let cs): return .all(try cs.map { c throws(RegexError) in try bind(c, params) })
         case .any(let cs): return .any(try cs.map { c throws(RegexError) in try bind(c, params) })
@@ -117,6 +117,8 @@ public struct FileEvaluation: Sendable {
     public var pending: [PendingSubject] = []
     /// Candidates this file contributes to `some:` queries.
     public var candidates: [(Int, RepoIndex.Candidate)] = []
+    /// The file's documents the GitOps model reads (only when a rule uses `deployed:`).
+    public var gitops: [GitOpsDocument] = []
     /// Subjects each rule selected in this file (by rule index), for `coverage`.
     /// Sparse: only rules that selected something here, so a 60k-file tree does not keep a
     /// counter per rule per file.
@@ -137,6 +139,9 @@ public struct RuleEngine: Sendable {
     public let facetContext: FacetContext
     /// The rules' selections, then the queries', prepared for reading on every file.
     let plans: [SelectionPlan]
+    /// Whether some rule reads the GitOps model (`deployed:`): then every file's ArgoCD, Flux
+    /// and Kustomize documents are collected for it.
+    public let usesGitOps: Bool
 
     /// Creates an engine over bound rules.
     public init(rules: [BoundRule], facetContext: FacetContext = FacetContext()) {
@@ -150,11 +155,27 @@ public struct RuleEngine: Sendable {
         }
         self.queries = queries
         plans = (rules.map(\.selection) + queries.map(\.selection)).map(SelectionPlan.init)
+        usesGitOps = rules.contains { $0.rule.usesGitOps }
+    }
+
+    /// The documents of `file` the GitOps model reads (none unless a rule uses `deployed:`).
+    public func gitOpsDocuments(_ file: LoadedFile) -> [GitOpsDocument] {
+        guard usesGitOps, let yaml = file.yaml else { return [] }
+        return yaml.documents.filter { GitOpsInput.isRelevant(path: file.path, document: $0) }.map { GitOpsDocument(path: file.path, node: $0) }
+    }
+
+    /// Rules that read the GitOps model and do not apply because `model` is inactive (no
+    /// controller deploys from this repository), by rule index, with the reason.
+    public func inactiveRules(_ model: GitOpsModel?) -> [(rule: Int, reason: String)] {
+        guard usesGitOps, !(model?.isActive ?? false) else { return [] }
+        let reason = model?.inactiveReason ?? "no GitOps controller found"
+        return rules.indices.filter { rules[$0].rule.usesGitOps }.map { ($0, reason) }
     }
 
     /// Phase 1: everything that needs only `file`.
     public func evaluate(_ file: LoadedFile) -> FileEvaluation {
         var out = FileEvaluation()
+        out.gitops = gitOpsDocuments(file)
         let facetCache = FileScratch()
         let info = FileInfo(path: file.path)
         for (index, bound) in rules.enumerated() {
@@ -201,7 +222,7 @@ public struct RuleEngine: Sendable {
     /// (the resource kinds the joins look for); nil when some query has no such filter, so
     /// every file must be parsed. Lets a pre-commit run skip most of the tree.
     public var indexNeedles: [[UInt8]]? {
-        var out: [[UInt8]] = []
+        var out: [[UInt8]] = usesGitOps ? GitOpsInput.needles : []
         for q in queries {
             guard !q.selection.resources.isEmpty, q.selection.facet == nil else { return nil }
             out += q.selection.resources.map { Array($0.utf8) }
@@ -234,7 +255,9 @@ public struct RuleEngine: Sendable {
     public func evaluate(pending: PendingStore, index: RepoIndex) -> [Finding] {
         let cache = SomeCache()
         var out: [Finding] = []
+        let inactive = Set(inactiveRules(index.gitops).map(\.rule))
         pending.forEach { p in
+            if !inactive.isEmpty, inactive.contains(p.rule) { return }
             if let f = Self.check(
                 rules[p.rule], subject: p.subject, anchor: p.anchor, file: p.file, index: index, someCache: cache,
                 projected: p.projected, phase1Trigger: p.trigger)
@@ -257,7 +280,11 @@ public struct RuleEngine: Sendable {
     /// Lints in-memory files completely (both phases): rule examples, `guard` edits, tests.
     public func lint(_ files: [LoadedFile]) -> [Finding] {
         let results = files.map(evaluate)
-        let index = Self.index(results.map(\.candidates))
+        var index = Self.index(results.map(\.candidates))
+        if usesGitOps {
+            // In-memory files are not a whole tree: the paths sources name count as there.
+            index.gitops = GitOpsModel.build(GitOpsInput(documents: results.flatMap(\.gitops), files: files.map(\.path), partialTree: true))
+        }
         var findings = results.flatMap(\.findings) + evaluate(pending: results.flatMap(\.pending), index: index)
         findings.sort(by: Finding.sortKey)
         return Self.unique(findings)

@@ -55,13 +55,20 @@ public struct GitOpsInput: Sendable {
     public var repositoryURLs: [String]
     /// The `.constitution.yaml` settings.
     public var settings: GitOpsSettings
+    /// Whether ``files`` is only part of the tree (a rule example, a guarded edit): a path a
+    /// source names counts as there (a folder unless its name has an extension).
+    public var partialTree: Bool
 
     /// Bundles the model's input.
-    public init(documents: [GitOpsDocument], files: [String], repositoryURLs: [String] = [], settings: GitOpsSettings = GitOpsSettings()) {
+    public init(
+        documents: [GitOpsDocument], files: [String], repositoryURLs: [String] = [], settings: GitOpsSettings = GitOpsSettings(),
+        partialTree: Bool = false
+    ) {
         self.documents = documents
         self.files = files
         self.repositoryURLs = repositoryURLs
         self.settings = settings
+        self.partialTree = partialTree
     }
 
     /// Byte strings of which a relevant file holds at least one (`argoproj.io`, `fluxcd.io`,

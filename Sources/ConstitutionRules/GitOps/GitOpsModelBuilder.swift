@@ -63,7 +63,7 @@ struct GitOpsModelBuilder {
 
     init(_ input: GitOpsInput) {
         self.input = input
-        self.tree = GitOpsTree(files: input.files)
+        self.tree = GitOpsTree(files: input.files, partial: input.partialTree)
         self.ownURLs = Set(input.repositoryURLs.map(RepositoryURL.normalized).filter { !$0.isEmpty })
     }
 
@@ -308,8 +308,8 @@ struct GitOpsModelBuilder {
             note(file, source.location, "\(label): path '\(filled)' climbs above the repository root")
             return
         }
-        let isFolder = tree.folders.contains(path)
-        let exists = isFolder || tree.files.contains(path)
+        let isFolder = tree.hasFolder(path)
+        let exists = isFolder || tree.hasFile(path)
         if !ownURLs.isEmpty {
             guard isOwn(repoURL) else {
                 sources.foreign.append(shownURL)
@@ -347,7 +347,7 @@ struct GitOpsModelBuilder {
             sources.entries.append(DeployedPath(path: path, isFolder: true, recursive: true, via: head + " (plugin)"))
         } else {
             let directory = source["directory"]
-            let recurse = directory?["recurse"]?.scalar == "true"
+            let recurse = directory?["recurse"]?.scalar.flatMap(YAMLBool.read) ?? false  // YAML 1.1, as ArgoCD reads it
             let include = Self.globs(directory?["include"]?.scalar)
             let exclude = Self.globs(directory?["exclude"]?.scalar)
             sources.entries.append(
@@ -362,10 +362,10 @@ struct GitOpsModelBuilder {
             let name = String(valueFile.dropFirst().prefix(while: { $0 != "/" }))
             guard let url = refs[name] else { return }
             let rest = String(valueFile.dropFirst(name.count + 1))
-            guard let path = GitOpsTree.clean(rest), tree.files.contains(path) else { return }
+            guard let path = GitOpsTree.clean(rest), tree.hasFile(path) else { return }
             if !ownURLs.isEmpty, !isOwn(url) { return }
             sources.entries.append(DeployedPath(path: path, isFolder: false, via: head + " valueFiles → \(valueFile)"))
-        } else if let path = GitOpsTree.resolve(valueFile, from: chart), tree.files.contains(path) {
+        } else if let path = GitOpsTree.resolve(valueFile, from: chart), tree.hasFile(path) {
             sources.entries.append(DeployedPath(path: path, isFolder: false, via: head + " valueFiles → \(valueFile)"))
         }
     }
@@ -501,11 +501,11 @@ struct GitOpsModelBuilder {
             guard !text.isEmpty, !text.contains("\n") else { return }  // an inline patch
             let step = "\(here) \(key) → \(text)"
             let resolved = GitOpsTree.resolve(text, from: folder)
-            if let path = resolved, tree.files.contains(path) {
+            if let path = resolved, tree.hasFile(path) {
                 out.append(DeployedPath(path: path, isFolder: false, via: step))
                 return
             }
-            if folders, let path = resolved, tree.folders.contains(path) {
+            if folders, let path = resolved, tree.hasFolder(path) {
                 if tree.kustomizationFile(in: path) != nil {
                     kustomizeClosure(path, via: step, depth: depth + 1, visited: &visited, into: &out)
                 } else {
@@ -551,7 +551,7 @@ struct GitOpsModelBuilder {
             for extra in chart["additionalValuesFiles"]?.elements ?? [] {
                 if let text = extra.scalar { entry(text, key: "helmCharts additionalValuesFiles", at: extra.location, folders: false, out: &out, visited: &visited) }
             }
-            if let name = chart["name"]?.scalar, let path = GitOpsTree.resolve(chartHome + "/" + name, from: folder), tree.folders.contains(path) {
+            if let name = chart["name"]?.scalar, let path = GitOpsTree.resolve(chartHome + "/" + name, from: folder), tree.hasFolder(path) {
                 out.append(DeployedPath(path: path, isFolder: true, recursive: true, via: "\(here) helmCharts → \(name) (local chart)"))
             }
         }
@@ -572,7 +572,7 @@ struct GitOpsModelBuilder {
     /// Whether the Flux source `GitRepository` named `name` is this repository, for `path`;
     /// the foreign description when it is not.
     private func fluxSource(name: String, namespace: String?, path: String) -> (own: Bool, foreign: String) {
-        let exists = tree.folders.contains(path) || tree.files.contains(path)
+        let exists = tree.hasFolder(path) || tree.hasFile(path)
         let repository = gitRepositories.first {
             $0.name == name && (namespace == nil || $0.namespace == nil || $0.namespace == namespace)
         }
@@ -600,7 +600,7 @@ struct GitOpsModelBuilder {
             let source = fluxSource(name: sourceName, namespace: reference?["namespace"]?.scalar ?? metadata?["namespace"]?.scalar, path: path)
             if source.own {
                 sources.fromThisRepository = true
-                if tree.folders.contains(path) {
+                if tree.hasFolder(path) {
                     fluxPath(path, label: label, into: &sources)
                     for component in spec?["components"]?.elements ?? [] {
                         guard let text = component.scalar else { continue }
@@ -667,11 +667,11 @@ struct GitOpsModelBuilder {
                 let source = fluxSource(name: sourceName, namespace: reference?["namespace"]?.scalar ?? metadata?["namespace"]?.scalar, path: path)
                 if source.own {
                     sources.fromThisRepository = true
-                    if tree.folders.contains(path) {
+                    if tree.hasFolder(path) {
                         let head = "\(label) → \(Self.shown(path))"
                         sources.entries.append(DeployedPath(path: path, isFolder: true, recursive: true, via: head + " (Helm chart)"))
                         for valuesFile in chartSpec["valuesFiles"]?.elements.compactMap(\.scalar) ?? [] {
-                            if let file = GitOpsTree.clean(valuesFile), tree.files.contains(file) {
+                            if let file = GitOpsTree.clean(valuesFile), tree.hasFile(file) {
                                 sources.entries.append(DeployedPath(path: file, isFolder: false, via: head + " valuesFiles → \(valuesFile)"))
                             }
                         }

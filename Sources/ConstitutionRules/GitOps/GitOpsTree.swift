@@ -7,6 +7,9 @@ struct GitOpsTree: Sendable {
     let files: Set<String>
     /// Every folder holding a file at some depth, with the root as `""`.
     let folders: Set<String>
+    /// Whether ``files`` is only part of the tree (a rule example's one snippet): a path a
+    /// source names then counts as there, as a folder unless its name has an extension.
+    let partial: Bool
     /// A folder's own files, sorted.
     private let ownFiles: [String: [String]]
     /// A folder's direct subfolders, sorted.
@@ -15,7 +18,8 @@ struct GitOpsTree: Sendable {
     /// File names Kustomize reads as a kustomization, in its order of preference.
     static let kustomizationNames = ["kustomization.yaml", "kustomization.yml", "Kustomization"]
 
-    init(files paths: [String]) {
+    init(files paths: [String], partial: Bool = false) {
+        self.partial = partial
         var files = Set<String>()
         var folders: Set<String> = [""]
         var own: [String: [String]] = [:]
@@ -38,6 +42,20 @@ struct GitOpsTree: Sendable {
         self.ownFiles = own.mapValues { $0.sorted(by: PathText.less) }
         self.subfolders = subs.mapValues { $0.sorted(by: PathText.less) }
     }
+
+    /// Whether `path` is a folder of the tree (in a partial tree, also any path named without
+    /// an extension that is not a known file).
+    func hasFolder(_ path: String) -> Bool {
+        folders.contains(path) || (partial && !files.contains(path) && !Self.hasExtension(path))
+    }
+
+    /// Whether `path` is a file of the tree (in a partial tree, also any path whose name has an
+    /// extension).
+    func hasFile(_ path: String) -> Bool {
+        files.contains(path) || (partial && Self.hasExtension(path))
+    }
+
+    static func hasExtension(_ path: String) -> Bool { basename(path).contains(".") }
 
     /// A folder's own files (not those of its subfolders), sorted.
     func files(in folder: String) -> [String] { ownFiles[folder] ?? [] }

@@ -94,6 +94,9 @@ public indirect enum Condition: Sendable {
     /// The scalar is the boolean, read as YAML 1.1 readers (Kubernetes, Ansible) read it:
     /// `true`/`yes`/`on`/`y`… or `false`/`no`/`off`/`n`… in any of their spellings.
     case isBool(Bool)
+    /// The subject's file is (`true`) or is not (`false`) deployed by a GitOps controller from
+    /// this repository (the repository's ``GitOpsModel``); needs the whole tree.
+    case deployed(Bool)
     /// Numeric, quantity or version comparison.
     case compare(ComparisonDomain, Comparison, Operand)
     /// The regex matches the scalar, and the capture group (the whole match for group 0)
@@ -120,7 +123,7 @@ extension Condition {
     /// Whether this condition (or one inside it) needs the whole tree.
     public var isCrossDocument: Bool {
         switch self {
-        case .some: return true
+        case .some, .deployed: return true
         case .all(let cs), .any(let cs), .none(let cs): return cs.contains { $0.isCrossDocument }
         case .not(let c), .path(_, _, let c), .capture(_, _, let c): return c.isCrossDocument
         default: return false
@@ -138,12 +141,24 @@ extension Condition {
             }
         }
         switch self {
-        case .some, .capture: return false
+        case .some, .capture, .deployed: return false
         case .all(let cs), .any(let cs), .none(let cs): return cs.allSatisfy(\.readsOnlyItsValue)
         case .not(let c), .path(_, _, let c): return c.readsOnlyItsValue
         case .equals(let o), .isIn(let o), .contains(let o), .startsWith(let o), .endsWith(let o), .covers(let o), .compare(_, _, let o):
             return plain(o)
         default: return true
+        }
+    }
+
+    /// Whether a `deployed:` condition is inside (the rule then needs the GitOps model, and
+    /// does not apply when the repository has no GitOps controller).
+    public var usesGitOps: Bool {
+        switch self {
+        case .deployed: return true
+        case .some(let q): return q.condition.usesGitOps || (q.selection.condition?.usesGitOps ?? false)
+        case .all(let cs), .any(let cs), .none(let cs): return cs.contains { $0.usesGitOps }
+        case .not(let c), .path(_, _, let c), .capture(_, _, let c): return c.usesGitOps
+        default: return false
         }
     }
 

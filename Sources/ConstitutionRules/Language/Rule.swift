@@ -86,6 +86,11 @@ public struct Rule: Sendable {
     /// The default value of parameter `name`.
     public func param(_ name: String) -> Value? { params.first { $0.name == name }?.value }
 
+    /// Whether the rule reads the GitOps model (`deployed:`).
+    public var usesGitOps: Bool {
+        [when, require, forbid, selection.condition].contains { $0?.usesGitOps ?? false }
+    }
+
     /// Whether the rule joins across documents.
     public var isCrossDocument: Bool {
         (require?.isCrossDocument ?? false) || (forbid?.isCrossDocument ?? false) || (when?.isCrossDocument ?? false)

@@ -15,7 +15,7 @@ public struct RuleDecoder {
     public static let operatorKeys = [
         "equals", "in", "matches", "contains", "starts_with", "ends_with", "covers", "exists", "absent", "empty",
         "gt", "gte", "lt", "lte", "quantity_gt", "quantity_gte", "quantity_lt", "quantity_lte", "version_gt",
-        "version_gte", "version_lt", "version_lte", "is", "not", "all", "any", "none", "some", "path", "capture",
+        "version_gte", "version_lt", "version_lte", "is", "deployed", "not", "all", "any", "none", "some", "path", "capture",
     ]
 
     /// Words operator names are made of, here and in other policy languages (Kyverno's
@@ -269,6 +269,7 @@ public struct RuleDecoder {
         case "covers": return .covers(operand(v, params: params))
         case "matches": return decodeMatches(v, params: params)
         case "exists": return reader.optionalBoolValue(v, key: key).map { .exists($0) }
+        case "deployed": return reader.optionalBoolValue(v, key: key).map { .deployed($0) }
         case "absent": return reader.optionalBoolValue(v, key: key).map { .exists(!$0) }
         case "empty": return reader.optionalBoolValue(v, key: key).map { .empty($0) }
         case "gt", "gte", "lt", "lte":
