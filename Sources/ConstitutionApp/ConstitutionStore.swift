@@ -275,7 +275,7 @@ public enum ConstitutionStore {
 
     /// The `.yaml`/`.yml` files of `directory/providers/<family>/`, as
     /// `providers/<family>/name` display paths (one folder per family, nothing deeper).
-    static func providerFiles(_ directory: String) -> [SourceFile] {
+    public static func providerFiles(_ directory: String) -> [SourceFile] {
         let sub = ProviderDecoder.folder
         let walk = FileWalker().walk([directory + "/" + sub], displayRoot: directory)
         return walk.files.compactMap { f in
