@@ -138,7 +138,7 @@ public enum ConstitutionStore {
     /// is also kept as the repository's last verified copy (``verifiedCopy(_:)``), for `guard`.
     public static func read(_ directory: String, trustCache: Bool = false, keepVerified: Bool = false) -> Constitution {
         let incidents = yamlFiles(directory, "incidents"), rules = yamlFiles(directory, "rules")
-        let providers = providerFiles(directory)
+        let providers = providerFiles(directory, withStarter: true)
         guard trustCache, let cache = cacheFolder() else {
             return Constitution.load(incidents: incidents, rules: rules, providers: providers)
         }
@@ -275,7 +275,20 @@ public enum ConstitutionStore {
 
     /// The `.yaml`/`.yml` files of `directory/providers/<family>/`, as
     /// `providers/<family>/name` display paths (one folder per family, nothing deeper).
-    public static func providerFiles(_ directory: String) -> [SourceFile] {
+    ///
+    /// `withStarter`: the starter constitution's providers come too, unless this folder has a
+    /// file at the same path (its own `providers/backup/velero.yaml` replaces the starter's).
+    /// The starter's are a library every constitution may name with `provided_by:`; a user adds
+    /// or replaces one with a single file, and gets the ones a newer tool ships.
+    public static func providerFiles(_ directory: String, withStarter: Bool = false) -> [SourceFile] {
+        var own = providerFiles(in: directory)
+        guard withStarter, let starter = starter(), absolute(starter) != absolute(directory) else { return own }
+        let paths = Set(own.map(\.path))
+        own += providerFiles(in: starter).filter { !paths.contains($0.path) }
+        return own
+    }
+
+    static func providerFiles(in directory: String) -> [SourceFile] {
         let sub = ProviderDecoder.folder
         let walk = FileWalker().walk([directory + "/" + sub], displayRoot: directory)
         return walk.files.compactMap { f in

@@ -38,7 +38,7 @@ struct ProviderLabTests {
             found == [
                 "claims.yaml:13:9 pvc-backed-up",
                 "claims.yaml:21:9 pvc-backed-up",
-                "claims.yaml:46:7 statefulset-claims-backed-up",
+                "claims.yaml:47:18 statefulset-claims-backed-up",
             ], "\(output)")
     }
 
@@ -205,5 +205,34 @@ struct ProviderLabTests {
         #expect(result.stderr.contains("providers/backup/velero.yaml:"), "\(result.stderr)")
         #expect(result.stderr.contains("unknown key 'cover' in a provider (did you mean 'covers'?)"), "\(result.stderr)")
         #expect(result.stderr.contains("providers/loadbalancer/kube-vip.yaml:4:9: error: provider family 'lb' must be its folder's name ('loadbalancer')"), "\(result.stderr)")
+    }
+
+    @Test func theConstitutionCacheKeyIncludesProviders() {
+        let constitution = starterCopy()
+        defer { TestSupport.remove(constitution) }
+        let cache = TestSupport.makeTemporaryDirectory()
+        defer { TestSupport.remove(cache) }
+        let lab = TestSupport.makeTemporaryDirectory()
+        defer { TestSupport.remove(lab) }
+        let env = ["XDG_CACHE_HOME": cache]
+        TestSupport.write(["k8s/cm.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\ndata: {a: b}\n"], under: lab)
+        // Verified once (a stamp is left in the cache), then a provider file changes.
+        #expect(TestSupport.run(TestSupport.binary, ["lint", lab, "--constitution", constitution], environment: env).status == 0)
+        #expect(TestSupport.run(TestSupport.binary, ["lint", lab, "--constitution", constitution], environment: env).status == 0)
+        let path = constitution + "/providers/backup/k8up.yaml"
+        TestSupport.write(["providers/backup/k8up.yaml": TestSupport.readText(path).replacingAll("\ncovers:", with: "\ncoverz:")], under: constitution)
+        let after = TestSupport.run(TestSupport.binary, ["lint", lab, "--constitution", constitution], environment: env)
+        #expect(after.status == 3, "a changed provider must be read again, not trusted from the cache: \(after.stderr)")
+        #expect(after.stderr.contains("providers/backup/k8up.yaml:"), "\(after.stderr)")
+    }
+
+    @Test func withoutItsOwnProvidersAConstitutionUsesTheStarters() {
+        // Only incidents/ and rules/: provided_by still finds the starter's families.
+        let root = TestSupport.makeTemporaryDirectory()
+        defer { TestSupport.remove(root) }
+        _ = TestSupport.run("/bin/cp", ["-R", TestSupport.packageRoot + "/incidents", TestSupport.packageRoot + "/rules", root + "/"])
+        let (status, found, output) = lint(Self.labs + "/k8up", constitution: root)
+        #expect(status == 1, "\(output)")
+        #expect(found == ["k8up.yaml:19:9 pvc-backed-up", "k8up.yaml:26:18 pvc-backed-up"], "\(output)")
     }
 }

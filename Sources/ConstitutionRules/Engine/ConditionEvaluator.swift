@@ -86,11 +86,17 @@ enum ConditionEvaluator {
             return (true, witness ?? v.location)
         case .any(let cs):
             var firstFail: SourceLocation?
+            var joins = false
             for sub in cs {
                 let (h, l) = evaluate(sub, v, universal: universal, ctx)
                 if h { return (true, l) }
                 firstFail = firstFail ?? l
+                joins = joins || sub.isCrossDocument
             }
+            // Alternatives that look across files (`provided_by:`, several `some:`) fail as a
+            // whole: no one alternative's guard is the place to blame, so the value itself is
+            // (a rule's subject is then reported where its `when` matched).
+            if joins, cs.count > 1 { return (false, v.location) }
             return (false, firstFail ?? v.location)
         case .none(let cs):
             let (h, l) = evaluate(.any(cs), v, universal: !universal, ctx)
