@@ -307,8 +307,9 @@ public enum Compiler {
         try OwnFileWarnings.check(warnings, strict: strict)
         var problems = Constitution.duplicateIDs((constraints + handWritten).map { ($0.id, $0.file, $0.location) }, what: "rule")
         let context = FacetContext(readRepoFile: { _ in nil })
-        // Providers prove themselves too: each is checked as a rule `require: <covers>`.
-        let proven = constraints + handWritten + constitution.providers.map(\.exampleRule)
+        // Providers prove themselves too: each is checked as a rule `require: <covers>` (the
+        // starter's, which this constitution uses without its own copy, in the starter's tests).
+        let proven = constraints + handWritten + constitution.providers.filter { !$0.fromStarter }.map(\.exampleRule)
         let results = Parallel.map(count: proven.count, workers: Workspace.defaultWorkers) { i in
             ExampleRunner.check(proven[i], facetContext: context)
         }
@@ -367,7 +368,7 @@ public enum ExampleTester {
         let warnings = (constitution.diagnostics.map(located) + (try OwnFileWarnings.besideConstitution(in: directory, rules: rules)))
             .sorted(by: Diagnostic.sortKey)
         try OwnFileWarnings.check(warnings, strict: strict)
-        let proven = rules + constitution.providers.map(\.exampleRule)
+        let proven = rules + constitution.providers.filter { !$0.fromStarter }.map(\.exampleRule)
         let results = Parallel.map(count: proven.count, workers: Workspace.defaultWorkers) { i in ExampleRunner.check(proven[i]) }
         let (fixtureFailures, fixtureCount) = fixtures(directory: directory, rules: constitution.rules)
         return Outcome(

@@ -284,7 +284,7 @@ public enum ConstitutionStore {
         var own = providerFiles(in: directory)
         guard withStarter, let starter = starter(), absolute(starter) != absolute(directory) else { return own }
         let paths = Set(own.map(\.path))
-        own += providerFiles(in: starter).filter { !paths.contains($0.path) }
+        own += providerFiles(in: starter).filter { !paths.contains($0.path) }.map { SourceFile(path: $0.path, bytes: $0.bytes, fromStarter: true) }
         return own
     }
 

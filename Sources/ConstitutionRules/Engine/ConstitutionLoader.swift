@@ -6,10 +6,14 @@ import ConstitutionYAML
 public struct SourceFile: Sendable {
     public var path: String
     public var bytes: [UInt8]
+    /// Whether the file comes from the starter constitution's library (a provider this
+    /// constitution does not have itself): it applies, but is proven by the starter's own tests.
+    public var fromStarter = false
 
-    public init(path: String, bytes: [UInt8]) {
+    public init(path: String, bytes: [UInt8], fromStarter: Bool = false) {
         self.path = path
         self.bytes = bytes
+        self.fromStarter = fromStarter
     }
 }
 
@@ -114,7 +118,10 @@ public struct Constitution: Sendable {
             let (provider, diags, next) = ProviderDecoder.decode(yaml, path: file.path, firstQueryID: queryID)
             queryID = next
             diagnostics += diags + yaml.diagnostics
-            if let provider { providers.append(provider) }
+            if var provider {
+                provider.fromStarter = file.fromStarter
+                providers.append(provider)
+            }
         }
         diagnostics += duplicateIDs(providers.map { ($0.family + "/" + $0.id, $0.file, $0.location) }, what: "provider")
         let table = ProviderTable(providers)

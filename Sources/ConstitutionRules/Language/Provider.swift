@@ -19,6 +19,9 @@ public struct Provider: Sendable {
     public var file: String
     /// Where the document starts.
     public var location: SourceLocation
+    /// Whether it is the starter's, not the constitution's own file (its examples are then
+    /// the starter's to prove, not run again by this constitution's `compile` and `test`).
+    public var fromStarter = false
 }
 
 /// The providers of a constitution by family, each family sorted by id.
