@@ -307,8 +307,11 @@ public enum Compiler {
         try OwnFileWarnings.check(warnings, strict: strict)
         var problems = Constitution.duplicateIDs((constraints + handWritten).map { ($0.id, $0.file, $0.location) }, what: "rule")
         let context = FacetContext(readRepoFile: { _ in nil })
-        let results = Parallel.map(count: constraints.count + handWritten.count, workers: Workspace.defaultWorkers) { i in
-            ExampleRunner.check(i < constraints.count ? constraints[i] : handWritten[i - constraints.count], facetContext: context)
+        // Providers prove themselves too: each is checked as a rule `require: <covers>` (the
+        // starter's, which this constitution uses without its own copy, in the starter's tests).
+        let proven = constraints + handWritten + constitution.providers.filter { !$0.fromStarter }.map(\.exampleRule)
+        let results = Parallel.map(count: proven.count, workers: Workspace.defaultWorkers) { i in
+            ExampleRunner.check(proven[i], facetContext: context)
         }
         problems += results.flatMap { $0 }
         if !problems.isEmpty {
@@ -365,11 +368,12 @@ public enum ExampleTester {
         let warnings = (constitution.diagnostics.map(located) + (try OwnFileWarnings.besideConstitution(in: directory, rules: rules)))
             .sorted(by: Diagnostic.sortKey)
         try OwnFileWarnings.check(warnings, strict: strict)
-        let results = Parallel.map(count: rules.count, workers: Workspace.defaultWorkers) { i in ExampleRunner.check(rules[i]) }
+        let proven = rules + constitution.providers.filter { !$0.fromStarter }.map(\.exampleRule)
+        let results = Parallel.map(count: proven.count, workers: Workspace.defaultWorkers) { i in ExampleRunner.check(proven[i]) }
         let (fixtureFailures, fixtureCount) = fixtures(directory: directory, rules: constitution.rules)
         return Outcome(
             failures: (results.flatMap { $0 }.map(located) + fixtureFailures).sorted(by: Diagnostic.sortKey), warnings: warnings, ruleCount: rules.count,
-            exampleCount: rules.reduce(0) { $0 + $1.examples.count } + fixtureCount)
+            exampleCount: proven.reduce(0) { $0 + $1.examples.count } + fixtureCount)
     }
 
     /// Fixture files beside the constitution: `tests/fail/<rule-id>/<path>` must yield a finding

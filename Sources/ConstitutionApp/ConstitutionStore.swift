@@ -138,10 +138,12 @@ public enum ConstitutionStore {
     /// is also kept as the repository's last verified copy (``verifiedCopy(_:)``), for `guard`.
     public static func read(_ directory: String, trustCache: Bool = false, keepVerified: Bool = false) -> Constitution {
         let incidents = yamlFiles(directory, "incidents"), rules = yamlFiles(directory, "rules")
+        let providers = providerFiles(directory, withStarter: true)
         guard trustCache, let cache = cacheFolder() else {
-            return Constitution.load(incidents: incidents, rules: rules)
+            return Constitution.load(incidents: incidents, rules: rules, providers: providers)
         }
-        let files = incidents + rules
+        // Providers are part of the key: a changed provider changes what the rules mean.
+        let files = incidents + rules + providers
         let key = contentKey(files)
         let stamp = cache + "/fresh-" + key
         if exists(stamp) {
@@ -153,9 +155,9 @@ public enum ConstitutionStore {
                 writeSnapshot(snapshot, trees)
             }
             if keepVerified { keepVerifiedCopy(directory, files: files, key: key) }
-            return Constitution.load(incidents: incidents, rules: rules, knownFresh: true, preparsed: parsed ?? [:])
+            return Constitution.load(incidents: incidents, rules: rules, providers: providers, knownFresh: true, preparsed: parsed ?? [:])
         }
-        let constitution = Constitution.load(incidents: incidents, rules: rules)
+        let constitution = Constitution.load(incidents: incidents, rules: rules, providers: providers)
         // Only a constitution without any diagnostic is trusted next time: a trusted one skips
         // decoding the incidents' constraints, whose warnings must still be shown every run.
         if constitution.stale.isEmpty && !constitution.hasErrors {
@@ -196,7 +198,7 @@ public enum ConstitutionStore {
         var lines = bytes.split(separator: 0x0A, maxSplits: 1, omittingEmptySubsequences: false)
         guard lines.count == 2, lines[0].starts(with: Array("constitution-verified-1 ".utf8)) else { return nil }
         var rest = lines.removeLast()
-        var incidents: [SourceFile] = [], rules: [SourceFile] = []
+        var incidents: [SourceFile] = [], rules: [SourceFile] = [], providers: [SourceFile] = []
         while !rest.isEmpty {
             guard let nl = rest.firstIndex(of: 0x0A) else { return nil }
             let name = String(decoding: rest[rest.startIndex..<nl], as: UTF8.self)
@@ -207,10 +209,16 @@ public enum ConstitutionStore {
             let start = rest.index(after: nl2)
             let end = rest.index(start, offsetBy: count)
             let file = SourceFile(path: name, bytes: Array(rest[start..<end]))
-            if name.hasPrefix("incidents/") { incidents.append(file) } else { rules.append(file) }
+            if name.hasPrefix("incidents/") {
+                incidents.append(file)
+            } else if name.hasPrefix(ProviderDecoder.folder + "/") {
+                providers.append(file)
+            } else {
+                rules.append(file)
+            }
             rest = rest[end...]
         }
-        let constitution = Constitution.load(incidents: incidents, rules: rules)
+        let constitution = Constitution.load(incidents: incidents, rules: rules, providers: providers)
         return constitution.hasErrors || !constitution.stale.isEmpty ? nil : constitution
     }
 
@@ -263,6 +271,32 @@ public enum ConstitutionStore {
         }
         AtomicFile.makeDirectories(parent(path))
         _ = AtomicFile.write(path, bytes, durable: false)
+    }
+
+    /// The `.yaml`/`.yml` files of `directory/providers/<family>/`, as
+    /// `providers/<family>/name` display paths (one folder per family, nothing deeper).
+    ///
+    /// `withStarter`: the starter constitution's providers come too, unless this folder has a
+    /// file at the same path (its own `providers/backup/velero.yaml` replaces the starter's).
+    /// The starter's are a library every constitution may name with `provided_by:`; a user adds
+    /// or replaces one with a single file, and gets the ones a newer tool ships.
+    public static func providerFiles(_ directory: String, withStarter: Bool = false) -> [SourceFile] {
+        var own = providerFiles(in: directory)
+        guard withStarter, let starter = starter(), absolute(starter) != absolute(directory) else { return own }
+        let paths = Set(own.map(\.path))
+        own += providerFiles(in: starter).filter { !paths.contains($0.path) }.map { SourceFile(path: $0.path, bytes: $0.bytes, fromStarter: true) }
+        return own
+    }
+
+    static func providerFiles(in directory: String) -> [SourceFile] {
+        let sub = ProviderDecoder.folder
+        let walk = FileWalker().walk([directory + "/" + sub], displayRoot: directory)
+        return walk.files.compactMap { f in
+            let ext = PathText.fileExtension(f.path)
+            guard ext == "yaml" || ext == "yml", f.path.split(separator: "/").count == 3 else { return nil }
+            guard case .success(let bytes) = FileReader.read(f.fullPath) else { return nil }
+            return SourceFile(path: f.path, bytes: bytes)
+        }
     }
 
     /// The `.yaml`/`.yml` files of `directory/sub`, as `sub/name` display paths.

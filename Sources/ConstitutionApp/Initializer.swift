@@ -16,7 +16,7 @@ public enum Initializer {
     }
 
     /// The folders copied from the starter constitution.
-    public static let folders = ["incidents", "rules", "templates", SchemaFiles.folder]
+    public static let folders = ["incidents", "rules", ProviderDecoder.folder, "templates", SchemaFiles.folder]
 
     /// Optional extras `init` can write (from the starter's `examples/gitea/`).
     public static let extras: [(flag: String, source: String, destination: String)] = [
@@ -125,7 +125,8 @@ public enum Initializer {
             let walk = FileWalker().walk([starter + "/" + folder], displayRoot: starter)
             // An empty start takes the templates, the schemas and the folders' READMEs, no
             // incident or rule.
-            let whole = folder == "templates" || folder == SchemaFiles.folder
+            // Providers too: they are a library the rules name (`provided_by:`), not lessons.
+            let whole = folder == "templates" || folder == SchemaFiles.folder || folder == ProviderDecoder.folder
             for file in walk.files where file.walkError == nil && (!empty || whole || file.path.hasSuffix("/README.md")) {
                 if let chosen, !whole, !file.path.hasSuffix("/README.md"), !chosen.contains(file.path) { continue }
                 let destination = target + "/" + file.path

@@ -52,7 +52,7 @@ public enum ToolVersion {
 /// user's shell, Claude Code's hook, pre-commit and CI find them.
 ///
 /// Layout (the release archive has the same): `PREFIX/constitution`,
-/// `PREFIX/constitution-render`, `PREFIX/../share/constitution/{incidents,rules,templates,schemas}` and
+/// `PREFIX/constitution-render`, `PREFIX/../share/constitution/{incidents,rules,providers,templates,schemas}` and
 /// its `VERSION`. The programs are copied beside themselves and renamed into place, so a running
 /// copy is never overwritten in place.
 public enum Installer {
@@ -127,13 +127,16 @@ public enum Installer {
         guard chmod(destination, 0o755) == 0 else { throw Failure(description: "cannot make \(destination) executable") }
     }
 
-    /// Replaces the files of `destination` (a folder the installer owns) with those of `source`.
+    /// Replaces the files of `destination` (a folder the installer owns) with those of `source`:
+    /// its own files, and one level of subfolders (`providers/<family>/`).
     static func replaceFolder(_ source: String, with destination: String) throws(Failure) {
+        func shallow(_ path: String) -> Bool { path.split(separator: "/").count <= 2 }
         AtomicFile.makeDirectories(destination)
         let old = FileWalker().walk([destination], displayRoot: destination).files
-        for f in old where !f.path.contains("/") { unlink(f.fullPath) }
-        for f in FileWalker().walk([source], displayRoot: source).files where !f.path.contains("/") {
+        for f in old where shallow(f.path) { unlink(f.fullPath) }
+        for f in FileWalker().walk([source], displayRoot: source).files where shallow(f.path) {
             guard case .success(let bytes) = FileReader.read(f.fullPath) else { throw Failure(description: "cannot read \(f.fullPath)") }
+            if f.path.contains("/") { AtomicFile.makeDirectories(destination + "/" + ConstitutionStore.parent(f.path)) }
             if let error = AtomicFile.write(destination + "/" + f.path, bytes, durable: false) { throw Failure(description: error) }
         }
     }

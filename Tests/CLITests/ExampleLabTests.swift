@@ -28,7 +28,7 @@ struct ExampleLabTests {
         "k8s/apps/cloudflared/deployment.yaml:10:13 cloudflared-high-availability",
         "k8s/apps/gitea/service-ssh.yaml:17:13 loadbalancer-not-on-ssh-port",
         "k8s/apps/homepage/deployment.yaml:28:40 container-localhost-unserved-port",
-        "k8s/apps/homepage/service-lb.yaml:8:30 loadbalancer-needs-metallb-pool",
+        "k8s/apps/homepage/service-lb.yaml:10:9 loadbalancer-needs-metallb-pool",
         "k8s/apps/lab-dns/wildcard.yaml:9:5 dnsmasq-no-zone-wildcard",
         "k8s/apps/linkwarden/linkwarden.yaml:42:23 oidc-backchannel-in-cluster",
         "k8s/apps/minio/statefulset.yaml:16:9 statefulset-claims-backed-up",

@@ -49,6 +49,21 @@ struct SchemaDriftTests {
         #expect(try at(value, path + "/additionalProperties") == .bool(false), "\(path) must reject unknown keys")
     }
 
+    @Test func providerSchema() throws {
+        let provider = try schema("provider.schema.json")
+        #expect(try properties(provider, "") == ProviderDecoder.keys.sorted())
+        try expectClosed(provider, "")
+        // The parts shared with rules are the rule schema's own definitions.
+        #expect(try at(provider, "properties/covers/$ref") == .string("rule.schema.json#/definitions/condition"))
+        #expect(try at(provider, "properties/subject/$ref") == .string("rule.schema.json#/definitions/selection"))
+        // Every starter provider carries the modeline that points editors at it.
+        let files = ConstitutionStore.providerFiles(TestSupport.packageRoot)
+        #expect(files.count >= 12)
+        for file in files {
+            #expect(String(decoding: file.bytes, as: UTF8.self).hasPrefix(SchemaFiles.providerModeline + "\n"), "\(file.path) lacks the provider modeline")
+        }
+    }
+
     @Test func ruleSchema() throws {
         let rule = try schema("rule.schema.json")
         let d = "definitions"

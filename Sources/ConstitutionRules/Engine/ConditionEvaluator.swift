@@ -51,6 +51,10 @@ struct EvalContext {
     var projection: [String: [Value]]? = nil
     /// When set, every condition tried is recorded here (`rules trace`, failing examples).
     var trace: EvalTrace? = nil
+    /// The candidate a `some:` is testing (nil outside any `some:`).
+    var current: Value? = nil
+    /// The candidate of the enclosing `some:`, for `{outer: …}` in a nested one.
+    var outer: Value? = nil
 }
 
 /// Memoised `some:` results: thousands of manifests asking "is my folder some Application's
@@ -84,11 +88,17 @@ enum ConditionEvaluator {
             return (true, witness ?? v.location)
         case .any(let cs):
             var firstFail: SourceLocation?
+            var joins = false
             for sub in cs {
                 let (h, l) = evaluate(sub, v, universal: universal, ctx)
                 if h { return (true, l) }
                 firstFail = firstFail ?? l
+                joins = joins || sub.isCrossDocument
             }
+            // Alternatives that look across files (`provided_by:`, several `some:`) fail as a
+            // whole: no one alternative's guard is the place to blame, so the value itself is
+            // (a rule's subject is then reported where its `when` matched).
+            if joins, cs.count > 1 { return (false, v.location) }
             return (false, firstFail ?? v.location)
         case .none(let cs):
             let (h, l) = evaluate(.any(cs), v, universal: !universal, ctx)
@@ -105,31 +115,16 @@ enum ConditionEvaluator {
                 let (holds, _) = evaluate(.path(rest, q, inner), .object(params), universal: universal, ctx)
                 return (holds, v.location)
             }
-            let values = path.evaluate(v, anchor: v.isSameNode(as: ctx.subject) ? ctx.subjectAnchor : nil)
-            switch q ?? (universal ? .all : .any) {
-            case .all:
-                var witness: SourceLocation?
-                for value in values {
-                    let (h, l) = evaluate(inner, value, universal: universal, ctx)
-                    if !h { return (false, l) }
-                    witness = witness ?? l
-                }
-                return (true, witness ?? v.location)
-            case .any:
-                var firstFail: SourceLocation?
-                for value in values {
-                    let (h, l) = evaluate(inner, value, universal: universal, ctx)
-                    if h { return (true, l) }
-                    firstFail = firstFail ?? l
-                }
-                return (false, firstFail ?? v.location)
-            case .none:
-                for value in values {
-                    let (h, l) = evaluate(inner, value, universal: !universal, ctx)
-                    if h { return (false, l) }
-                }
-                return (true, values.first?.location ?? v.location)
+            if path.steps.first == .key("$self") {
+                // `$self.path` reads the rule's subject wherever it is written (in a `some:`'s
+                // `where:`, the candidate is the value and the subject is only reachable so).
+                let rest = PathExpression(steps: Array(path.steps.dropFirst()))
+                var values = ctx.projection?[rest.text] ?? rest.evaluate(ctx.subject)
+                if values.isEmpty, ctx.projection != nil { values = [.missing(v.location)] }
+                return quantify(values, q ?? (universal ? .all : .any), inner, universal: universal, ctx, at: v.location)
             }
+            let values = path.evaluate(v, anchor: v.isSameNode(as: ctx.subject) ? ctx.subjectAnchor : nil)
+            return quantify(values, q ?? (universal ? .all : .any), inner, universal: universal, ctx, at: v.location)
         case .equals(let o), .isIn(let o):
             if case .node(let n, _) = v {
                 // Compared in place: no String per value.
@@ -166,6 +161,9 @@ enum ConditionEvaluator {
             return (resolve(o, ctx).contains { folder(mine, covers: normalizeFolder($0)) }, v.location)
         case .matches(let regex):
             return match(regex, v)
+        case .selects(let o):
+            let labelSets = resolveValues(o, ctx)
+            return (labelSets.contains { LabelSelector.selects(v, labels: $0) }, v.location)
         case .capture(let regex, let group, let inner):
             guard let text = v.scalarText, let hit = regex.firstGroup(in: text, group: group) else { return (false, v.location) }
             let at = v.locatedText?.location(ofUTF8: hit.offset) ?? v.location
@@ -200,7 +198,7 @@ enum ConditionEvaluator {
             // The answer depends only on the subject values the join reads: memoise on them.
             var key: String?
             if ctx.someCache != nil, let refs = q.condition.subjectOperands {
-                key = "\(q.id)\u{2}" + refs.map { resolve($0, ctx).joined(separator: "\u{1}") }.joined(separator: "\u{2}")
+                key = "\(q.id)\u{2}" + refs.map { resolveValues($0, ctx).map(fingerprint).joined(separator: "\u{1}") }.joined(separator: "\u{2}")
             }
             var found = false
             if let key, let known = ctx.someCache?.results[key] {
@@ -210,7 +208,9 @@ enum ConditionEvaluator {
                 // A trace names the candidate that matched, not every candidate's conditions.
                 var inner = ctx
                 inner.trace = nil
+                inner.outer = ctx.current
                 for candidate in candidates {
+                    inner.current = candidate.value
                     let (h, _) = evaluate(q.condition, candidate.value, universal: false, inner)
                     if h {
                         found = true
@@ -226,6 +226,34 @@ enum ConditionEvaluator {
                 return (false, first.location)
             }
             return (false, v.location)
+        }
+    }
+
+    /// The values a path reached, quantified.
+    private static func quantify(_ values: [Value], _ q: Quantifier, _ inner: Condition, universal: Bool, _ ctx: EvalContext, at location: SourceLocation) -> (Bool, SourceLocation) {
+        switch q {
+        case .all:
+            var witness: SourceLocation?
+            for value in values {
+                let (h, l) = evaluate(inner, value, universal: universal, ctx)
+                if !h { return (false, l) }
+                witness = witness ?? l
+            }
+            return (true, witness ?? location)
+        case .any:
+            var firstFail: SourceLocation?
+            for value in values {
+                let (h, l) = evaluate(inner, value, universal: universal, ctx)
+                if h { return (true, l) }
+                firstFail = firstFail ?? l
+            }
+            return (false, firstFail ?? location)
+        case .none:
+            for value in values {
+                let (h, l) = evaluate(inner, value, universal: !universal, ctx)
+                if h { return (false, l) }
+            }
+            return (true, values.first?.location ?? location)
         }
     }
 
@@ -251,9 +279,33 @@ enum ConditionEvaluator {
         return (true, v.locatedText?.location(ofUTF8: range.lowerBound) ?? v.location)
     }
 
+    /// The operand's values as they are (mappings included), for `selects` and memo keys.
+    static func resolveValues(_ o: Operand, _ ctx: EvalContext) -> [Value] {
+        switch o {
+        case .literal(let v): return [v]
+        case .param(let name): return ctx.params[name].map { [$0] } ?? []
+        case .subject(let path, .none): return ctx.projection?[path.text] ?? path.evaluate(ctx.subject)
+        case .outer(let path): return ctx.outer.map { path.evaluate($0) } ?? []
+        default: return resolve(o, ctx).map { .text(LocatedText($0, at: .start)) }
+        }
+    }
+
+    /// A text that is equal for equal values (scalars, and mappings and lists by content).
+    static func fingerprint(_ v: Value) -> String {
+        if v.isMissing { return "\u{3}" }
+        if let t = v.scalarText { return t }
+        let entries = v.entries
+        if !entries.isEmpty {
+            return "{" + entries.map { ($0.key ?? "") + "\u{4}" + fingerprint($0.value) }.sorted().joined(separator: "\u{5}") + "}"
+        }
+        return "[" + v.elements.map(fingerprint).joined(separator: "\u{5}") + "]"
+    }
+
     /// The operand's texts (a list operand yields each item; a scalar one item).
     static func resolve(_ o: Operand, _ ctx: EvalContext) -> [String] {
         switch o {
+        case .outer(let path):
+            return (ctx.outer.map { path.evaluate($0) } ?? []).flatMap(texts)
         case .texts(let t): return t
         case .literal(let v): return texts(v)
         case .param(let name): return ctx.params[name].map(texts) ?? []
@@ -319,10 +371,12 @@ extension Condition {
         func paths(_ c: Condition) -> [PathExpression] {
             switch c {
             case .equals(let o), .isIn(let o), .contains(let o), .startsWith(let o), .endsWith(let o), .covers(let o),
-                .compare(_, _, let o):
+                .compare(_, _, let o), .selects(let o):
                 if case .subject(let p, _) = o { return [p] }
                 return []
             case .all(let cs), .any(let cs), .none(let cs): return cs.flatMap(paths)
+            case .path(let p, _, let c) where p.steps.first == .key("$self"):
+                return [PathExpression(steps: Array(p.steps.dropFirst()))] + paths(c)
             case .not(let c), .path(_, _, let c), .capture(_, _, let c): return paths(c)
             case .some(let q): return paths(q.condition) + (q.anchor.map { [$0] } ?? [])
             default: return []
@@ -336,7 +390,7 @@ extension Condition {
     var subjectOperands: [Operand]? {
         func refs(_ o: Operand) -> [Operand] {
             switch o {
-            case .subject, .file: return [o]
+            case .subject, .file, .outer: return [o]
             default: return []
             }
         }
@@ -349,9 +403,11 @@ extension Condition {
                 out += r
             }
             return out
+        case .path(let p, _, let c) where p.steps.first == .key("$self"):
+            return c.subjectOperands.map { [.subject(PathExpression(steps: Array(p.steps.dropFirst())), extract: nil)] + $0 }
         case .not(let c), .path(_, _, let c), .capture(_, _, let c): return c.subjectOperands
         case .equals(let o), .isIn(let o), .contains(let o), .startsWith(let o), .endsWith(let o), .covers(let o),
-            .compare(_, _, let o):
+            .compare(_, _, let o), .selects(let o):
             return refs(o)
         default: return []
         }
@@ -436,5 +492,57 @@ public enum Version {
             if x != y { return x < y ? -1 : 1 }
         }
         return 0
+    }
+}
+
+/// Kubernetes label selectors (`metav1.LabelSelector`): docs/rules.md, `selects`.
+public enum LabelSelector {
+    /// Whether `selector` selects an object with `labels`. A selector is a mapping with
+    /// `matchLabels` and/or `matchExpressions` (every requirement must hold; `{}` selects
+    /// everything), or a plain mapping of labels (a Service's `selector`), each of which must be
+    /// there with that value. Anything else (missing, null, a scalar, a list) selects nothing.
+    public static func selects(_ selector: Value, labels: Value) -> Bool {
+        let fields = selector.entries
+        guard isMapping(selector) else { return false }
+        var have: [String: String] = [:]
+        for e in labels.entries {
+            if let k = e.key, let v = e.value.scalarText { have[k] = v }
+        }
+        let structured = fields.contains { $0.key == "matchLabels" || $0.key == "matchExpressions" }
+        guard structured else {
+            return fields.allSatisfy { f in f.key.map { have[$0] != nil && have[$0] == f.value.scalarText } ?? false }
+        }
+        for f in fields {
+            switch f.key {
+            case "matchLabels":
+                for pair in f.value.entries {
+                    guard let k = pair.key, let want = pair.value.scalarText, have[k] == want else { return false }
+                }
+            case "matchExpressions":
+                for requirement in f.value.elements {
+                    guard let key = requirement.child("key").scalarText, let op = requirement.child("operator").scalarText else { return false }
+                    let values = requirement.child("values").elements.compactMap(\.scalarText)
+                    let value = have[key]
+                    switch op {
+                    case "In": if !(value.map(values.contains) ?? false) { return false }
+                    case "NotIn": if value.map(values.contains) ?? false { return false }
+                    case "Exists": if value == nil { return false }
+                    case "DoesNotExist": if value != nil { return false }
+                    default: return false
+                    }
+                }
+            default:
+                continue
+            }
+        }
+        return true
+    }
+
+    private static func isMapping(_ v: Value) -> Bool {
+        switch v {
+        case .node(let n, _): return n.kind == .mapping
+        case .object: return true
+        default: return false
+        }
     }
 }

@@ -6,10 +6,14 @@ import ConstitutionYAML
 public struct SourceFile: Sendable {
     public var path: String
     public var bytes: [UInt8]
+    /// Whether the file comes from the starter constitution's library (a provider this
+    /// constitution does not have itself): it applies, but is proven by the starter's own tests.
+    public var fromStarter = false
 
-    public init(path: String, bytes: [UInt8]) {
+    public init(path: String, bytes: [UInt8], fromStarter: Bool = false) {
         self.path = path
         self.bytes = bytes
+        self.fromStarter = fromStarter
     }
 }
 
@@ -55,6 +59,8 @@ public struct Constitution: Sendable {
     public var stale: [StaleRule]
     /// The files in `rules/` that carry the generated stamp (compile owns them).
     public var stampedFiles: Set<String> = []
+    /// The providers of `providers/<family>/*.yaml` (docs/rules.md, "Providers"), by family and id.
+    public var providers: [Provider] = []
 
     /// Rules in `rules/` that `compile` does not own: no generated stamp, and not at the path
     /// of a constraint.
@@ -83,8 +89,10 @@ public struct Constitution: Sendable {
         "\(generatedMarker) from \(incidentPath): edit the incident, not this file"
     }
 
-    /// Loads a constitution from its files. `incidents` and `rules` are `(path, bytes)` pairs with
-    /// paths as shown to the user (`incidents/INC-0001….yaml`, `rules/x.yaml`).
+    /// Loads a constitution from its files. `incidents`, `rules` and `providers` are
+    /// `(path, bytes)` pairs with paths as shown to the user (`incidents/INC-0001….yaml`,
+    /// `rules/x.yaml`, `providers/backup/velero.yaml`). Providers are decoded first: a
+    /// `provided_by:` in an incident or a rule expands to its family's providers.
     ///
     /// `knownFresh` skips regenerating the rules to compare them with `rules/` (the caller has
     /// verified these exact bytes before); `generated` and `stale` are then empty.
@@ -92,19 +100,34 @@ public struct Constitution: Sendable {
     /// `preparsed` holds files already parsed (by display path), such as a cached snapshot; the
     /// others are parsed here.
     public static func load(
-        incidents incidentFiles: [SourceFile], rules ruleFiles: [SourceFile], knownFresh: Bool = false, preparsed: [String: YAMLFile] = [:]
+        incidents incidentFiles: [SourceFile], rules ruleFiles: [SourceFile], providers providerFiles: [SourceFile] = [], knownFresh: Bool = false,
+        preparsed: [String: YAMLFile] = [:]
     ) -> Constitution {
         var diagnostics: [Diagnostic] = []
         var incidents: [Incident] = []
         var queryID = 0
         let incidentFiles = incidentFiles.sorted(by: { PathText.less($0.path, $1.path) })
         let ruleFiles = ruleFiles.sorted(by: { PathText.less($0.path, $1.path) })
+        let providerFiles = providerFiles.sorted(by: { PathText.less($0.path, $1.path) })
         // The files are parsed first (on all cores), then decoded in order: query ids are
         // numbered across files.
-        let parsed = parse(incidentFiles + ruleFiles, preparsed: preparsed)
+        let parsed = parse(incidentFiles + ruleFiles + providerFiles, preparsed: preparsed)
+        var providers: [Provider] = []
+        for (i, file) in providerFiles.enumerated() {
+            let yaml = parsed[incidentFiles.count + ruleFiles.count + i]
+            let (provider, diags, next) = ProviderDecoder.decode(yaml, path: file.path, firstQueryID: queryID)
+            queryID = next
+            diagnostics += diags + yaml.diagnostics
+            if var provider {
+                provider.fromStarter = file.fromStarter
+                providers.append(provider)
+            }
+        }
+        diagnostics += duplicateIDs(providers.map { ($0.family + "/" + $0.id, $0.file, $0.location) }, what: "provider")
+        let table = ProviderTable(providers)
         for (i, file) in incidentFiles.enumerated() {
             let yaml = parsed[i]
-            let (incident, diags, next) = IncidentDecoder.decode(yaml, path: file.path, firstQueryID: queryID, constraints: !knownFresh)
+            let (incident, diags, next) = IncidentDecoder.decode(yaml, path: file.path, firstQueryID: queryID, constraints: !knownFresh, providers: table)
             queryID = next
             diagnostics += diags + yaml.diagnostics
             if let incident { incidents.append(incident) }
@@ -147,6 +170,7 @@ public struct Constitution: Sendable {
                 continue
             }
             var decoder = RuleDecoder(path: file.path, firstQueryID: queryID)
+            decoder.providers = table
             IncidentDecoder.checkSchema(root, reader: &decoder.reader)
             let rule = decoder.decodeRule(root, incident: nil)
             queryID = decoder.queryCount
@@ -168,7 +192,7 @@ public struct Constitution: Sendable {
         diagnostics += duplicateIDs(incidents.flatMap { i in i.constraints.map { ($0.id, i.file, $0.location) } }, what: "rule")
         diagnostics.sort(by: Diagnostic.sortKey)
         return Constitution(incidents: incidents, rules: rules, diagnostics: diagnostics, generated: generated, stale: stale.sorted { PathText.less($0.path, $1.path) },
-            stampedFiles: stampedFiles)
+            stampedFiles: stampedFiles, providers: table.all)
     }
 }
 

@@ -113,6 +113,7 @@ public final class EvalTrace {
             case .param(let name): return shown + " (param \(name))"
             case .subject(let path, _): return shown + " (self \(path.text))"
             case .file(let prop): return shown + " (file \(prop.rawValue))"
+            case .outer(let path): return shown + " (outer \(path.text))"
             case .literal, .texts: return shown
             }
         }
@@ -123,6 +124,11 @@ public final class EvalTrace {
         case .startsWith(let o): return "starts_with " + operand(o)
         case .endsWith(let o): return "ends_with " + operand(o)
         case .covers(let o): return "covers " + operand(o)
+        case .selects(let o):
+            let sets = ConditionEvaluator.resolveValues(o, ctx).map { v in
+                v.isMissing ? "(missing)" : "{" + v.entries.map { "\($0.key ?? ""): \($0.value.scalarText ?? "…")" }.joined(separator: ", ") + "}"
+            }
+            return "selects the labels " + (sets.isEmpty ? "(none)" : sets.joined(separator: " or "))
         case .matches(let r): return "matches /\(r.pattern)/" + (r.ignoreCase ? "i" : "")
         case .matchesParam(let name, _): return "matches the pattern in param \(name)"
         case .exists(let want): return want ? "exists" : "is absent"

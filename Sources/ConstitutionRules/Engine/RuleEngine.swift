@@ -81,6 +81,8 @@ public final class BoundRule: Sendable {
         case .startsWith(let o): return .startsWith(bind(o, params))
         case .endsWith(let o): return .endsWith(bind(o, params))
         case .covers(let o): return .covers(bind(o, params))
+        // Label mappings stay values (binding makes operands texts).
+        case .selects: return c
         case .compare(let d, let op, let o): return .compare(d, op, bind(o, params))
         case .matchesParam(let name, let ignoreCase):
             let patterns = ConditionEvaluator.texts(params[name] ?? .missing(.start))
@@ -198,7 +200,9 @@ public struct RuleEngine: Sendable {
                     var projected: [String: [Value]] = [:]
                     for path in paths {
                         projected[path.text] = path.evaluate(s).compactMap { v in
-                            guard !v.isMissing, let text = v.scalarText else { return nil }
+                            guard !v.isMissing else { return nil }
+                            // A mapping (the labels `selects` reads) is kept as it is.
+                            guard let text = v.scalarText else { return v }
                             return .text(LocatedText(text, at: v.location))
                         }
                     }

@@ -8,6 +8,9 @@ public indirect enum Operand: Sendable {
     case param(String)
     case subject(PathExpression, extract: CompiledRegex?)
     case file(FileProperty)
+    /// A value of the candidate of the enclosing `some:` (`{outer: metadata.name}`), read in the
+    /// `where:` of a `some:` nested inside another one.
+    case outer(PathExpression)
     /// Constant texts: a literal or a parameter, resolved once when the rule is bound.
     case texts([String])
 
@@ -102,6 +105,9 @@ public indirect enum Condition: Sendable {
     /// The regex matches the scalar, and the capture group (the whole match for group 0)
     /// satisfies the inner condition; the captured text is located at its own position.
     case capture(CompiledRegex, group: Int, Condition)
+    /// The value is a Kubernetes label selector (`matchLabels`, `matchExpressions`, or a plain
+    /// mapping of labels) that selects one of the operand's label mappings.
+    case selects(Operand)
     /// Some document or item somewhere in the linted tree is selected by `selection` and
     /// satisfies `where` (a cross-document join; `self` refers to this rule's subject).
     case some(SomeQuery)
@@ -137,14 +143,16 @@ extension Condition {
         func plain(_ o: Operand) -> Bool {
             switch o {
             case .literal, .param, .texts: return true
-            case .subject, .file: return false
+            case .subject, .file, .outer: return false
             }
         }
         switch self {
         case .some, .capture, .deployed: return false
+        case .path(let p, _, _) where p.steps.first == .key("$self"): return false
         case .all(let cs), .any(let cs), .none(let cs): return cs.allSatisfy(\.readsOnlyItsValue)
         case .not(let c), .path(_, _, let c): return c.readsOnlyItsValue
-        case .equals(let o), .isIn(let o), .contains(let o), .startsWith(let o), .endsWith(let o), .covers(let o), .compare(_, _, let o):
+        case .equals(let o), .isIn(let o), .contains(let o), .startsWith(let o), .endsWith(let o), .covers(let o), .compare(_, _, let o),
+            .selects(let o):
             return plain(o)
         default: return true
         }
@@ -192,7 +200,7 @@ extension Condition {
         }
         switch self {
         case .equals(let o), .isIn(let o), .contains(let o), .startsWith(let o), .endsWith(let o), .covers(let o),
-            .compare(_, _, let o):
+            .compare(_, _, let o), .selects(let o):
             return operand(o)
         case .all(let cs), .any(let cs), .none(let cs): return cs.lazy.compactMap(\.firstSubjectPath).first
         case .not(let c), .path(_, _, let c), .capture(_, _, let c): return c.firstSubjectPath

@@ -50,8 +50,11 @@ public enum IncidentDecoder {
     /// Decodes `file` (already parsed). Returns the incident (nil when it has errors), the
     /// diagnostics, and the next free `some:` query id.
     /// `constraints: false` leaves them undecoded (when `rules/` is known to match them).
-    public static func decode(_ file: YAMLFile, path: String, firstQueryID: Int, constraints decodeConstraints: Bool = true) -> (Incident?, [Diagnostic], Int) {
+    public static func decode(
+        _ file: YAMLFile, path: String, firstQueryID: Int, constraints decodeConstraints: Bool = true, providers: ProviderTable = ProviderTable()
+    ) -> (Incident?, [Diagnostic], Int) {
         var decoder = RuleDecoder(path: path, firstQueryID: firstQueryID)
+        decoder.providers = providers
         if let e = file.error {
             return (nil, [Diagnostic(path: path, location: e.location, severity: .error, message: e.message)], firstQueryID)
         }

@@ -16,6 +16,7 @@ public struct RuleDecoder {
         "equals", "in", "matches", "contains", "starts_with", "ends_with", "covers", "exists", "absent", "empty",
         "gt", "gte", "lt", "lte", "quantity_gt", "quantity_gte", "quantity_lt", "quantity_lte", "version_gt",
         "version_gte", "version_lt", "version_lte", "is", "deployed", "not", "all", "any", "none", "some", "path", "capture",
+        "selects", "provided_by",
     ]
 
     /// Words operator names are made of, here and in other policy languages (Kyverno's
@@ -40,6 +41,10 @@ public struct RuleDecoder {
 
     /// The reader collecting diagnostics.
     public var reader: SchemaReader
+    /// The providers `provided_by:` expands to (docs/rules.md, "Providers").
+    public var providers = ProviderTable()
+    /// How many `some:` the condition being decoded is inside (`{outer: …}` needs two).
+    private var someDepth = 0
     private var nextQueryID: Int
     /// The current rule's parameters and their defaults (to check operands that name them).
     private var paramDefaults: [String: YAMLNode] = [:]
@@ -302,6 +307,16 @@ public struct RuleDecoder {
             return .path(path, Quantifier(rawValue: key)!, rest)
         case "some": return decodeSome(v, params: params)
         case "capture": return decodeCapture(v, params: params)
+        case "selects":
+            // A literal mapping is the labels themselves.
+            let special = ["self", "param", "file", "outer"]
+            let o = v.kind == .mapping && !v.pairs.contains { special.contains($0.key.scalar ?? "") } ? .literal(.node(v, nil)) : operand(v, params: params)
+            if case .param = o {
+                reader.error("'selects' takes labels: {self: metadata.labels}, {outer: metadata.labels} or a mapping of labels", at: v.location)
+                return nil
+            }
+            return .selects(o)
+        case "provided_by": return decodeProvidedBy(v)
         case "path":
             reader.error("'path' belongs inside all/any/none: {path: …, <condition>}", at: keyNode.location)
             return nil
@@ -552,7 +567,9 @@ public struct RuleDecoder {
             return nil
         }
         let selection = decodeSelection(m, params: params)
+        someDepth += 1
         let condition = v["where"].map { decodeCondition($0, params: params) } ?? .always
+        someDepth -= 1
         let id = nextQueryID
         nextQueryID += 1
         return .some(SomeQuery(selection: selection, condition: condition, anchor: condition.firstSubjectPath, id: id))
@@ -575,18 +592,46 @@ public struct RuleDecoder {
             }
             return decodePath(s).map { Operand.subject($0, extract: extract) } ?? .literal(.missing(v.location))
         }
+        if v.count == 1, let o = v["outer"] {
+            if someDepth < 2 {
+                reader.error("{outer: …} reads the candidate of the enclosing 'some:', so it belongs in the 'where:' of a 'some:' inside another one", at: v.location)
+            }
+            return decodePath(o).map { Operand.outer($0) } ?? .literal(.missing(v.location))
+        }
         if v.count == 1, let f = v["file"], let name = f.scalar {
             if let prop = Operand.FileProperty(rawValue: name) { return .file(prop) }
             reader.error("unknown file property '\(name)'; use path, dir or name", at: f.location)
             return .literal(.missing(v.location))
         }
-        reader.error("an operand is a value, a list, {param: name}, {self: path, extract: regex?} or {file: path|dir|name}", at: v.location)
+        reader.error("an operand is a value, a list, {param: name}, {self: path, extract: regex?}, {outer: path} or {file: path|dir|name}", at: v.location)
         return .literal(.missing(v.location))
+    }
+
+    /// `provided_by: <family>`: any provider of the family covers the subject. Each provider's
+    /// `covers:` is decoded here, as if written in place (its `some:` queries get their own
+    /// ids); its problems were reported at the provider's own file when it was loaded.
+    private mutating func decodeProvidedBy(_ v: YAMLNode) -> Condition? {
+        guard let family = reader.string(v, key: "provided_by") else { return nil }
+        guard let members = providers.families[family] else {
+            let known = providers.families.keys.sorted()
+            var message = "unknown provider family '\(family)'"
+            if let sug = SchemaReader.suggest(family, from: known) { message += " (did you mean '\(sug)'?)" }
+            message += known.isEmpty ? "; there is no providers/ folder beside rules/" : "; families in providers/: " + known.joined(separator: ", ")
+            reader.error(message, at: v.location)
+            return nil
+        }
+        var options: [Condition] = []
+        for provider in members {
+            var inner = RuleDecoder(path: provider.file, firstQueryID: nextQueryID)
+            options.append(inner.decodeCondition(provider.covers, params: [], atSubject: true))
+            nextQueryID = inner.queryCount
+        }
+        return .any(options)
     }
 
     // MARK: Examples
 
-    private mutating func decodeExamples(_ node: YAMLNode, ruleID: String) -> [RuleExample] {
+    mutating func decodeExamples(_ node: YAMLNode, ruleID: String) -> [RuleExample] {
         guard let ex = node["examples"] else {
             reader.error("rule '\(ruleID)' needs 'examples:' with at least one 'fail' and one 'pass' snippet", at: node.location)
             return []

@@ -11,6 +11,8 @@ public enum SchemaFiles {
     public static let incident = "incident.schema.json"
     /// The schema of `rules/*.yaml`.
     public static let rule = "rule.schema.json"
+    /// The schema of `providers/<family>/*.yaml`.
+    public static let provider = "provider.schema.json"
     /// The schema of `waivers.yaml`.
     public static let waivers = "waivers.schema.json"
     /// The schema of `.constitution.yaml`.
@@ -25,4 +27,6 @@ public enum SchemaFiles {
     public static let incidentModeline = modeline("../\(folder)/\(incident)")
     /// The modeline of a file in `rules/`.
     public static let ruleModeline = modeline("../\(folder)/\(rule)")
+    /// The modeline of a file in `providers/<family>/`.
+    public static let providerModeline = modeline("../../\(folder)/\(provider)")
 }
