@@ -123,6 +123,7 @@ public final class EvalTrace {
         case .startsWith(let o): return "starts_with " + operand(o)
         case .endsWith(let o): return "ends_with " + operand(o)
         case .covers(let o): return "covers " + operand(o)
+        case .domainCovers(let o): return "is the domain or a parent domain of " + operand(o)
         case .matches(let r): return "matches /\(r.pattern)/" + (r.ignoreCase ? "i" : "")
         case .matchesParam(let name, _): return "matches the pattern in param \(name)"
         case .exists(let want): return want ? "exists" : "is absent"

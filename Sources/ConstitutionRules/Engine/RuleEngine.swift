@@ -81,6 +81,7 @@ public final class BoundRule: Sendable {
         case .startsWith(let o): return .startsWith(bind(o, params))
         case .endsWith(let o): return .endsWith(bind(o, params))
         case .covers(let o): return .covers(bind(o, params))
+        case .domainCovers(let o): return .domainCovers(bind(o, params))
         case .compare(let d, let op, let o): return .compare(d, op, bind(o, params))
         case .matchesParam(let name, let ignoreCase):
             let patterns = ConditionEvaluator.texts(params[name] ?? .missing(.start))
