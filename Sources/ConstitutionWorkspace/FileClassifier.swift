@@ -9,7 +9,8 @@ import ConstitutionYAML
 /// Order matters and is part of the contract:
 /// 1. `template`: under a Helm chart's or Ansible role's `templates/`, or a `.j2`/`.tpl` file;
 /// 2. `workflow`: under `.gitea/workflows/`, `.github/workflows/` or `.forgejo/workflows/`;
-/// 3. `compose`: `compose.yaml`, `compose.*.yaml`, `docker-compose*.yml` (either extension);
+/// 3. `compose`: `compose.yaml`, `compose.*.yaml`, `docker-compose*.yml`, `*.compose.yml`
+///    (either extension);
 /// 4. `cloud-init`: the first line is `#cloud-config` (after an optional `## template: jinja`);
 /// 5. `ansible-vars`: under `group_vars/`, `host_vars/`, or a role's `defaults/` or `vars/`;
 /// 6. `kubernetes`: some document is a mapping with scalar `apiVersion` and `kind`;
@@ -17,7 +18,17 @@ import ConstitutionYAML
 /// 8. `ansible-tasks`: under a `tasks/` or `handlers/` folder, or a list of task-shaped items;
 /// 9. `ansible-inventory`: under `inventory/`/`inventories/`, named `hosts.y*ml`/`inventory.y*ml`,
 ///    or a mapping whose `all:` has `hosts:` or `children:`;
-/// 10. `yaml` otherwise. Non-YAML files are `text`, or `binary` when they hold NUL bytes.
+/// 10. `compose` by content (``looksLikeCompose(_:)``): one mapping whose top-level keys are all
+///    Compose keys, with a non-empty `services:` mapping of Compose-shaped services (`stack.yml`,
+///    `stacks/media.yml`);
+/// 11. `yaml` otherwise. Non-YAML files are `text`, or `binary` when they hold NUL bytes.
+///
+/// Files without a YAML extension are parsed only when their first bytes say so: `#cloud-config`
+/// (any name), `"apiVersion"` and `"kind"` (`.json`), or, for a name without any extension
+/// (`ipAddressPool`), YAML whose first line is a top-level key and which has `apiVersion:` and
+/// `kind:` lines at column 1 (``looksLikeYAMLManifest(_:)``). Such an extensionless file that
+/// turns out not to be a Kubernetes manifest (or cloud-config) stays `text`, without a parse
+/// error (``keepsParsedKind(_:extension:)``).
 public enum FileClassifier {
     /// Extensions read as YAML. Other files are YAML only when they start with `#cloud-config`.
     public static let yamlExtensions: Set<String> = ["yaml", "yml"]
@@ -34,8 +45,10 @@ public enum FileClassifier {
         case template
         /// `.json`: JSON is YAML, and `kubectl` and GitOps controllers apply JSON manifests.
         case json
-        /// Anything else, or no extension.
+        /// Some other extension.
         case other
+        /// No extension at all (`ipAddressPool`, `Makefile`): sniffed for a YAML manifest.
+        case none
     }
 
     /// The class of the path's extension, compared case-insensitively in place (the same answer
@@ -43,7 +56,7 @@ public enum FileClassifier {
     /// without building the lowercase string and hashing it).
     static func extensionClass(_ path: String) -> ExtensionClass {
         PathText.withBytes(path) { bytes in
-            guard let range = PathText.extensionRange(bytes) else { return .other }
+            guard let range = PathText.extensionRange(bytes) else { return .none }
             let ext = bytes[range]
             if PathText.equalsLowercased(ext, "yaml") || PathText.equalsLowercased(ext, "yml") { return .yaml }
             if PathText.equalsLowercased(ext, "json") { return .json }
@@ -75,8 +88,78 @@ public enum FileClassifier {
         // A `.json` file is parsed (as the YAML it is) when it looks like a Kubernetes manifest,
         // so a manifest written as JSON is checked like one written as YAML.
         if ext == .json { return looksLikeJSONManifest(head) ? nil : .text }
-        return isCloudConfig(head) ? nil : .text
+        if isCloudConfig(head) { return nil }
+        if ext == .none, looksLikeYAMLManifest(head) { return nil }
+        return .text
     }
+
+    /// Whether a parsed file keeps the kind its YAML gave it: always for YAML and JSON
+    /// extensions; a file parsed only because its first bytes looked like a manifest
+    /// (``looksLikeYAMLManifest(_:)``) keeps it only when it is one (or cloud-config), and is
+    /// otherwise plain text again.
+    public static func keepsParsedKind(_ kind: FileKind, path: String) -> Bool {
+        keepsParsedKind(kind, extension: extensionClass(path))
+    }
+
+    /// ``keepsParsedKind(_:path:)`` with the extension's class known.
+    static func keepsParsedKind(_ kind: FileKind, extension ext: ExtensionClass) -> Bool {
+        ext != .none || kind == .kubernetes || kind == .cloudInit
+    }
+
+    /// Whether an extensionless file's first bytes are a YAML manifest: the first line that is
+    /// not blank, a comment or `---` starts with a top-level key (a letter, then letters, digits,
+    /// `_`, `-` or `.`, then `:`), and some line starts with `apiVersion:` and some with `kind:`.
+    /// Shell scripts fail the first test (a `#!` line is a comment, the command after it is no
+    /// key), so a here-document holding a manifest keeps its script a script.
+    static func looksLikeYAMLManifest(_ head: ArraySlice<UInt8>) -> Bool {
+        head.withUnsafeBufferPointer { b in
+            var i = 0
+            if b.count >= 3, b[0] == 0xEF, b[1] == 0xBB, b[2] == 0xBF { i = 3 }
+            if b.count >= i + 2, b[i] == UInt8(ascii: "#"), b[i + 1] == UInt8(ascii: "!") { return false }
+            var sawKey = false, apiVersion = false, kind = false
+            while i < b.count {
+                var end = i
+                while end < b.count, b[end] != 0x0A { end += 1 }
+                let line = b[i..<end]
+                if !sawKey {
+                    var first = i
+                    while first < end, b[first] == UInt8(ascii: " ") || b[first] == 0x09 || b[first] == 0x0D { first += 1 }
+                    let blank = first == end || b[first] == UInt8(ascii: "#") || PathText.hasPrefix(b[first..<end], "---")
+                    if !blank {
+                        guard first == i, isTopLevelKey(line) else { return false }
+                        sawKey = true
+                    }
+                }
+                if sawKey {
+                    if PathText.hasPrefix(line, "apiVersion:") { apiVersion = true }
+                    if PathText.hasPrefix(line, "kind:") { kind = true }
+                    if apiVersion && kind { return true }
+                }
+                i = end + 1
+            }
+            return false
+        }
+    }
+
+    /// Whether a line starts with `key:` (followed by a space, tab, CR or the line's end).
+    private static func isTopLevelKey(_ line: Slice<UnsafeBufferPointer<UInt8>>) -> Bool {
+        var i = line.startIndex
+        guard i < line.endIndex, isASCIILetter(line[i]) else { return false }
+        while i < line.endIndex {
+            let c = line[i]
+            if c == UInt8(ascii: ":") {
+                let next = i + 1
+                return next == line.endIndex || line[next] == UInt8(ascii: " ") || line[next] == 0x09 || line[next] == 0x0D
+            }
+            guard isASCIILetter(c) || (c >= 0x30 && c <= 0x39) || c == UInt8(ascii: "_") || c == UInt8(ascii: "-")
+                || c == UInt8(ascii: ".")
+            else { return false }
+            i += 1
+        }
+        return false
+    }
+
+    private static func isASCIILetter(_ c: UInt8) -> Bool { (c | 0x20) >= 0x61 && (c | 0x20) <= 0x7A }
 
     /// Whether a `.json` file's first bytes have the `"apiVersion"` and `"kind"` keys.
     static func looksLikeJSONManifest(_ head: ArraySlice<UInt8>) -> Bool {
@@ -266,7 +349,8 @@ public enum FileClassifier {
                 facts.isComposeName =
                     composeExtension
                     && (PathText.hasPrefixLowercased(name, "docker-compose") || PathText.equalsLowercased(name, "compose.yaml")
-                        || PathText.equalsLowercased(name, "compose.yml") || PathText.hasPrefixLowercased(name, "compose."))
+                        || PathText.equalsLowercased(name, "compose.yml") || PathText.hasPrefixLowercased(name, "compose.")
+                        || PathText.hasSuffixLowercased(name, ".compose.yaml") || PathText.hasSuffixLowercased(name, ".compose.yml"))
                 facts.isInventoryName =
                     PathText.hasPrefixLowercased(name, "hosts.") || PathText.hasPrefixLowercased(name, "inventory.")
                 return true
@@ -335,6 +419,7 @@ public enum FileClassifier {
             if let all = first["all"], all.kind == .mapping, all["hosts"] != nil || all["children"] != nil {
                 return .ansibleInventory
             }
+            if first["services"] != nil, looksLikeCompose(docs) { return .compose }
         }
         return .yaml
     }
@@ -342,7 +427,57 @@ public enum FileClassifier {
     static func isComposeName(_ name: String) -> Bool {
         guard name.hasSuffix(".yaml") || name.hasSuffix(".yml") else { return false }
         return name.hasPrefix("docker-compose") || name == "compose.yaml" || name == "compose.yml"
-            || name.hasPrefix("compose.")
+            || name.hasPrefix("compose.") || name.hasSuffix(".compose.yaml") || name.hasSuffix(".compose.yml")
+    }
+
+    /// Top-level keys of a Compose file (the Compose specification), besides `x-` extensions.
+    static let composeTopLevelKeys: Set<String> = [
+        "services", "version", "name", "networks", "volumes", "configs", "secrets", "include", "models",
+    ]
+
+    /// Keys of a Compose service (the Compose specification, and the legacy v2 keys), besides
+    /// `x-` extensions.
+    static let composeServiceKeys: Set<String> = [
+        "annotations", "attach", "blkio_config", "build", "cap_add", "cap_drop", "cgroup", "cgroup_parent", "command",
+        "configs", "container_name", "cpu_count", "cpu_percent", "cpu_period", "cpu_quota", "cpu_rt_period",
+        "cpu_rt_runtime", "cpu_shares", "cpus", "cpuset", "credential_spec", "depends_on", "deploy", "develop",
+        "device_cgroup_rules", "devices", "dns", "dns_opt", "dns_search", "dockerfile", "domainname", "driver_opts",
+        "entrypoint", "env_file", "environment", "expose", "extends", "external_links", "extra_hosts", "gpus",
+        "group_add", "healthcheck", "hostname", "image", "init", "ipc", "isolation", "label_file", "labels", "links",
+        "log_driver", "log_opt", "logging", "mac_address", "mem_limit", "mem_reservation", "mem_swappiness",
+        "memswap_limit", "models", "net", "network_mode", "networks", "oom_kill_disable", "oom_score_adj", "pid",
+        "pids_limit", "platform", "ports", "post_start", "pre_stop", "privileged", "profiles", "provider",
+        "pull_policy", "read_only", "restart", "runtime", "scale", "secrets", "security_opt", "shm_size", "stdin_open",
+        "stop_grace_period", "stop_signal", "storage_opt", "sysctls", "tmpfs", "tty", "ulimits", "use_api_socket",
+        "user", "userns_mode", "uts", "volume_driver", "volumes", "volumes_from", "working_dir",
+    ]
+
+    /// Whether a parsed file is a Compose file by its content, whatever its name: one document, a
+    /// mapping whose keys are all Compose top-level keys (or `x-…`), with a non-empty `services:`
+    /// mapping whose every entry is a mapping of Compose service keys (or `x-…`), at least one
+    /// with a string `image:` or a `build:`. Helm values (`services:` beside other settings, or
+    /// entries with `type:`/`port:` or an `image:` mapping), GitLab CI (a `services:` list) and
+    /// workflows (`services:` under jobs) do not pass.
+    static func looksLikeCompose<Docs: Sequence<YAMLNode>>(_ docs: Docs) -> Bool {
+        let real = docs.filter { !$0.isNull }
+        guard real.count == 1, let doc = real.first, doc.kind == .mapping,
+            let services = doc["services"], services.kind == .mapping
+        else { return false }
+        for pair in doc.pairs {
+            guard let key = pair.key.scalar, composeTopLevelKeys.contains(key) || key.hasPrefix("x-") else { return false }
+        }
+        let entries = services.pairs
+        guard !entries.isEmpty else { return false }
+        var built = false
+        for entry in entries {
+            let service = entry.value
+            guard service.kind == .mapping else { return false }
+            for pair in service.pairs {
+                guard let key = pair.key.scalar, composeServiceKeys.contains(key) || key.hasPrefix("x-") else { return false }
+                if key == "build" || (key == "image" && pair.value.kind == .scalar && !pair.value.isNull) { built = true }
+            }
+        }
+        return built
     }
 
     /// Keys that only an Ansible task has.

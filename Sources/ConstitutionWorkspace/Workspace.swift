@@ -44,6 +44,9 @@ public struct LoadedFile: Sendable {
         }
         let yaml = YAMLParser.parse(path: path, source: bytes, maxDepth: LoadLimits.standard.maxDepth)
         let finalKind = resolvedKind ?? FileClassifier.kind(of: walked, yaml: yaml)
+        if resolvedKind == nil, !FileClassifier.keepsParsedKind(finalKind, path: path) {
+            return LoadedFile(walked: walked, kind: .text, yaml: nil, bytes: bytes, error: nil, warnings: [])
+        }
         let error = yaml.error.map { Diagnostic(path: path, location: $0.location, severity: .error, message: $0.message) }
         return LoadedFile(walked: walked, kind: finalKind, yaml: yaml, bytes: bytes, error: error, warnings: yaml.diagnostics)
     }
@@ -165,6 +168,9 @@ public struct Workspace: Sendable {
         }
         let yaml = YAMLParser.parse(path: file.path, source: bytes, maxDepth: limits.maxDepth)
         let kind = FileClassifier.kind(of: file, yaml: yaml)
+        if !FileClassifier.keepsParsedKind(kind, extension: ext) {
+            return LoadedFile(walked: file, kind: .text, yaml: nil, bytes: bytes, error: nil, warnings: [])
+        }
         var error: Diagnostic?
         if let e = yaml.error {
             error = Diagnostic(path: file.path, location: e.location, severity: .error, message: e.message)

@@ -74,6 +74,70 @@ struct FileClassifierTests {
         #expect(k["tasks.yml"] == "ansible-tasks")
     }
 
+    /// Compose files by content (issue 14 §3): a top-level `services:` mapping of Compose-shaped
+    /// services, whatever the file is called; and the look-alikes that must keep their kind.
+    @Test func composeByContent() {
+        let service = "services:\n  web:\n    image: nginx:1.27\n    ports: [\"80:80\"]\n"
+        let k = kinds([
+            "stack.yml": service,
+            "stacks/media.yml": "name: media\nservices:\n  radarr:\n    image: radarr:5\n    volumes: [/srv/data:/data]\n  build-only:\n    build: ./app\n",
+            "apps/web.compose.yml": "services: {}\n",
+            "docker-compose.prod.yaml": "services: {}\n",
+            "x-anchors.yml": "x-common: &c {restart: unless-stopped}\nservices:\n  a: {<<: *c, image: a:1}\n",
+            // Helm values with a `services:` mapping whose entries are not Compose services.
+            "charts/web/values.yaml": "services:\n  web:\n    type: ClusterIP\n    port: 80\n",
+            "helm/values.yaml": "replicas: 2\nservices:\n  web:\n    image: nginx:1.27\n",
+            "helm/image-map.yaml": "services:\n  web:\n    image: {repository: nginx, tag: \"1.27\"}\n",
+            // CI files: GitLab's top-level `services:` is a list; workflows keep theirs under jobs.
+            ".gitlab-ci.yml": "services:\n  - docker:dind\ntest:\n  script: [make]\n",
+            "ci/woodpecker.yml": "steps:\n  test:\n    image: golang:1.22\nservices:\n  db:\n    image: postgres:16\n",
+            ".github/workflows/ci.yml": "on: push\njobs:\n  t:\n    services:\n      db: {image: postgres:16}\n",
+            "k8s/svc.yaml": "apiVersion: v1\nkind: List\nservices:\n  web: {image: nginx}\n",
+            "site.yml": "- hosts: all\n  vars:\n    services:\n      web: {image: nginx}\n",
+            "group_vars/all.yml": service,
+            "empty-services.yml": "services: {}\n",
+        ])
+        #expect(k["stack.yml"] == "compose")
+        #expect(k["stacks/media.yml"] == "compose")
+        #expect(k["apps/web.compose.yml"] == "compose")
+        #expect(k["docker-compose.prod.yaml"] == "compose")
+        #expect(k["x-anchors.yml"] == "compose")
+        #expect(k["charts/web/values.yaml"] == "yaml")
+        #expect(k["helm/values.yaml"] == "yaml")
+        #expect(k["helm/image-map.yaml"] == "yaml")
+        #expect(k[".gitlab-ci.yml"] == "yaml")
+        #expect(k["ci/woodpecker.yml"] == "yaml")
+        #expect(k[".github/workflows/ci.yml"] == "workflow")
+        #expect(k["k8s/svc.yaml"] == "kubernetes")
+        #expect(k["site.yml"] == "ansible-playbook")
+        #expect(k["group_vars/all.yml"] == "ansible-vars")
+        #expect(k["empty-services.yml"] == "yaml")
+    }
+
+    /// Kubernetes manifests without an extension (a lab's `ipAddressPool`), and the extensionless
+    /// files that stay text.
+    @Test func extensionlessManifests() {
+        let pool = "apiVersion: metallb.io/v1beta1\nkind: IPAddressPool\nmetadata:\n  name: pool\nspec:\n  addresses: [10.0.0.200-10.0.0.220]\n"
+        let k = kinds([
+            "metallb/ipAddressPool": pool,
+            "metallb/l2Advertisement": "# the pool's advertisement\n---\nkind: L2Advertisement\napiVersion: metallb.io/v1beta1\nmetadata: {name: l2}\n",
+            "scripts/apply": "#!/bin/sh\ncat <<EOF | kubectl apply -f -\napiVersion: v1\nkind: Namespace\nEOF\n",
+            "scripts/noshebang": "kubectl apply -f - <<EOF\napiVersion: v1\nkind: Namespace\nEOF\n",
+            "notes/README": "apiVersion: is a key\nkind: of note\n: broken [\n",
+            "docs/indented": "  apiVersion: v1\n  kind: Pod\n",
+            "Makefile": "apply:\n\tkubectl apply -f x.yaml\n",
+            "pool.txt": pool,
+        ])
+        #expect(k["metallb/ipAddressPool"] == "kubernetes")
+        #expect(k["metallb/l2Advertisement"] == "kubernetes")
+        #expect(k["scripts/apply"] == "text")
+        #expect(k["scripts/noshebang"] == "text")
+        #expect(k["notes/README"] == "text", "sniffed as a manifest but not one: stays text, no parse error")
+        #expect(k["docs/indented"] == "text")
+        #expect(k["Makefile"] == "text")
+        #expect(k["pool.txt"] == "text", "only files without any extension are sniffed")
+    }
+
     @Test func kubernetesIdentity() throws {
         let root = TestSupport.makeTemporaryDirectory()
         defer { TestSupport.remove(root) }
@@ -277,9 +341,12 @@ struct ClassificationByBytesTests {
             ]
             #expect(got == Self.referenceFacts(path), "\(path)")
             let ext = PathText.fileExtension(path)
+            let noExtension = PathText.withBytes(path) { PathText.extensionRange($0) == nil }
             let expected: FileClassifier.ExtensionClass =
-                FileClassifier.yamlExtensions.contains(ext)
-                ? .yaml : FileClassifier.templateExtensions.contains(ext) ? .template : .other
+                noExtension
+                ? .none
+                : FileClassifier.yamlExtensions.contains(ext)
+                    ? .yaml : FileClassifier.templateExtensions.contains(ext) ? .template : .other
             #expect(FileClassifier.extensionClass(path) == expected, "\(path)")
         }
     }

@@ -159,15 +159,26 @@ enum ConditionEvaluator {
             guard let text = v.scalarText else { return (false, v.location) }
             let mine = normalizeFolder(text)
             return (resolve(o, ctx).contains { folder(mine, covers: normalizeFolder($0)) }, v.location)
+        case .domainCovers(let o):
+            guard let text = v.scalarText else { return (false, v.location) }
+            let mine = normalizeDomain(text)
+            return (resolve(o, ctx).contains { domain(mine, covers: normalizeDomain($0)) }, v.location)
         case .matches(let regex):
             return match(regex, v)
         case .selects(let o):
             let labelSets = resolveValues(o, ctx)
             return (labelSets.contains { LabelSelector.selects(v, labels: $0) }, v.location)
         case .capture(let regex, let group, let inner):
-            guard let text = v.scalarText, let hit = regex.firstGroup(in: text, group: group) else { return (false, v.location) }
-            let at = v.locatedText?.location(ofUTF8: hit.offset) ?? v.location
-            return evaluate(inner, .text(LocatedText(String(hit.text), at: at)), universal: universal, ctx)
+            // Every match in turn: the condition holds at the first whose group satisfies it.
+            guard let text = v.scalarText else { return (false, v.location) }
+            var first: SourceLocation?
+            for hit in regex.allGroups(in: text, group: group) {
+                let at = v.locatedText?.location(ofUTF8: hit.offset) ?? v.location
+                let (holds, where_) = evaluate(inner, .text(LocatedText(String(hit.text), at: at)), universal: universal, ctx)
+                if holds { return (true, where_) }
+                if first == nil { first = where_ }
+            }
+            return (false, first ?? v.location)
         case .matchesParam(let name, let ignoreCase):
             // Bound rules have no .matchesParam left; an unbound evaluation compiles on the fly.
             guard let pattern = ctx.params[name]?.scalarText, let regex = try? CompiledRegex(pattern, ignoreCase: ignoreCase) else {
@@ -312,7 +323,7 @@ enum ConditionEvaluator {
         case .subject(let path, let extract):
             let all = (ctx.projection?[path.text] ?? path.evaluate(ctx.subject)).flatMap(texts)
             guard let extract else { return all }
-            return all.compactMap { text in extract.firstGroup(in: text, group: 1).map { String($0.text) } }
+            return all.flatMap { text in extract.allGroups(in: text, group: 1).map { String($0.text) } }
         case .file(let prop):
             switch prop {
             case .path: return [ctx.file.path]
@@ -331,6 +342,18 @@ enum ConditionEvaluator {
         var parts = PathText.segments(s).filter { $0 != "." }
         while parts.last == "" { parts.removeLast() }
         return parts.joined(separator: "/")
+    }
+
+    /// A domain compared case-insensitively, without a trailing dot.
+    static func normalizeDomain(_ s: String) -> String {
+        var d = s.trimmingSpaces.lowercased()
+        while d.hasSuffix(".") { d.removeLast() }
+        return d
+    }
+
+    /// Whether domain `a` is `b` or one of its parents (`k3s.lab` for `nas.k3s.lab`).
+    static func domain(_ a: String, covers b: String) -> Bool {
+        !a.isEmpty && (a == b || b.hasSuffix("." + a))
     }
 
     /// Whether folder `a` is `b` or one of its parents (`""` covers everything).
@@ -370,7 +393,7 @@ extension Condition {
     var joinSubjectPaths: [PathExpression] {
         func paths(_ c: Condition) -> [PathExpression] {
             switch c {
-            case .equals(let o), .isIn(let o), .contains(let o), .startsWith(let o), .endsWith(let o), .covers(let o),
+            case .equals(let o), .isIn(let o), .contains(let o), .startsWith(let o), .endsWith(let o), .covers(let o), .domainCovers(let o),
                 .compare(_, _, let o), .selects(let o):
                 if case .subject(let p, _) = o { return [p] }
                 return []
@@ -406,7 +429,7 @@ extension Condition {
         case .path(let p, _, let c) where p.steps.first == .key("$self"):
             return c.subjectOperands.map { [.subject(PathExpression(steps: Array(p.steps.dropFirst())), extract: nil)] + $0 }
         case .not(let c), .path(_, _, let c), .capture(_, _, let c): return c.subjectOperands
-        case .equals(let o), .isIn(let o), .contains(let o), .startsWith(let o), .endsWith(let o), .covers(let o),
+        case .equals(let o), .isIn(let o), .contains(let o), .startsWith(let o), .endsWith(let o), .covers(let o), .domainCovers(let o),
             .compare(_, _, let o), .selects(let o):
             return refs(o)
         default: return []

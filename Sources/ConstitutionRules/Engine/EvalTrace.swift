@@ -129,6 +129,7 @@ public final class EvalTrace {
                 v.isMissing ? "(missing)" : "{" + v.entries.map { "\($0.key ?? ""): \($0.value.scalarText ?? "…")" }.joined(separator: ", ") + "}"
             }
             return "selects the labels " + (sets.isEmpty ? "(none)" : sets.joined(separator: " or "))
+        case .domainCovers(let o): return "is the domain or a parent domain of " + operand(o)
         case .matches(let r): return "matches /\(r.pattern)/" + (r.ignoreCase ? "i" : "")
         case .matchesParam(let name, _): return "matches the pattern in param \(name)"
         case .exists(let want): return want ? "exists" : "is absent"

@@ -83,6 +83,7 @@ public final class BoundRule: Sendable {
         case .covers(let o): return .covers(bind(o, params))
         // Label mappings stay values (binding makes operands texts).
         case .selects: return c
+        case .domainCovers(let o): return .domainCovers(bind(o, params))
         case .compare(let d, let op, let o): return .compare(d, op, bind(o, params))
         case .matchesParam(let name, let ignoreCase):
             let patterns = ConditionEvaluator.texts(params[name] ?? .missing(.start))

@@ -7,7 +7,7 @@ import ConstitutionYAML
 struct ShellCommand: Sendable {
     /// The logical command line (continuations joined), mapped to the file.
     var text: MappedText
-    /// `ansible`, `cloud-init`, `container`, `workflow`, `compose` or `script`.
+    /// `ansible`, `cloud-init`, `container`, `workflow`, `compose`, `script`, `taskfile` or `make`.
     var source: String
     /// The Ansible module's short name, or empty.
     var module: String
@@ -18,6 +18,9 @@ struct ShellCommand: Sendable {
     var environment: [(name: String, value: MappedText)] = []
     /// Whether the runner sets an environment that cannot be read here (a templated string).
     var environmentUnknown = false
+    /// File offsets of text that only looks like shell: a Makefile's `$(VAR)` references. A
+    /// command found inside one is not a command.
+    var opaque: [Range<Int>] = []
 
     /// Where the command is reported: the start of its logical line.
     var location: SourceLocation { text.located.lineStarts[0] }
@@ -35,7 +38,8 @@ struct ShellCommand: Sendable {
 ///   lifecycle hooks and probes' `exec.command`; `sh -c SCRIPT` yields the script's lines;
 /// - Compose services' `entrypoint` + `command` and `healthcheck.test`;
 /// - workflow `jobs.*.steps[*].run`;
-/// - shell scripts (`*.sh`, `*.bash`, or a text file with a `#!…sh` line).
+/// - shell scripts (`*.sh`, `*.bash`, or a text file with a `#!…sh` line);
+/// - go-task Taskfiles' `cmds:` and Makefile recipe lines (``TaskRunnerCommands``).
 ///
 /// Multi-line scripts give one item per logical line (continuations joined, blank lines,
 /// comments and here-document bodies skipped), each at its own line and column.
@@ -61,6 +65,10 @@ enum CommandFacet {
                 reader.read(line: lines[k].text, depth: 0, via: [])
                 let runs = reader.runs
                 for index in first..<runs.count where !runs[index].words.isEmpty {
+                    if !lines[k].opaque.isEmpty {
+                        let at = runs[index].location.offset
+                        if lines[k].opaque.contains(where: { $0.lowerBound < at && at < $0.upperBound }) { continue }
+                    }
                     items.append(item(runs[index], in: runs, source: lines[k].source, module: lines[k].module))
                 }
                 first = runs.count
@@ -126,6 +134,14 @@ enum CommandFacet {
         case .text:
             if isShellScript(path: file.path, bytes: file.bytes) {
                 collector.script(MappedText.file(file.bytes), source: "script")
+            } else if TaskRunnerCommands.isMakefile(path: file.path) {
+                for recipe in TaskRunnerCommands.makefileRecipes(MappedText.file(file.bytes)) {
+                    collector.script(recipe.text, source: "make", opaque: recipe.references)
+                }
+            }
+        case .yaml:
+            for doc in file.yaml?.documents ?? .empty where TaskRunnerCommands.isTaskfile(path: file.path, doc: doc) {
+                for command in TaskRunnerCommands.taskfileCommands(doc) { collector.script(command, source: "taskfile") }
             }
         default:
             break
@@ -179,14 +195,14 @@ private struct Collector {
     /// Adds each logical line of a script as a command of one new group.
     mutating func script(
         _ text: MappedText, source: String, module: String = "", environment: [(name: String, value: MappedText)] = [],
-        environmentUnknown: Bool = false
+        environmentUnknown: Bool = false, opaque: [Range<Int>] = []
     ) {
         group += 1
         for line in ShellWords.logicalLines(text) {
             commands.append(
                 ShellCommand(
                     text: line, source: source, module: module, group: group, environment: environment,
-                    environmentUnknown: environmentUnknown))
+                    environmentUnknown: environmentUnknown, opaque: opaque))
         }
     }
 

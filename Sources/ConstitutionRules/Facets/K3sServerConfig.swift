@@ -281,6 +281,31 @@ enum K3s {
 
     // MARK: Config mappings
 
+    /// Keys k3s shares with too many other tools to say "k3s" alone (Helm values have `debug`,
+    /// `config`, `server`, `image`-like settings).
+    static let genericKeys: Set<String> = [
+        "server", "token", "debug", "config", "log", "v", "vmodule", "alsologtostderr", "docker", "selinux", "rootless",
+        "data-dir", "snapshotter", "bind-address", "default-runtime",
+    ]
+
+    /// Whether a mapping reads as a k3s `config.yaml` by content: flat (every value a scalar or a
+    /// list of scalars, as k3s's flags are) and with at least one k3s key that is not one of the
+    /// ``genericKeys``. A Helm values file nests mappings; a k3s config never does.
+    static func looksLikeConfig(_ mapping: YAMLNode) -> Bool {
+        guard mapping.kind == .mapping else { return false }
+        var specific = false
+        for pair in mapping.pairs {
+            switch pair.value.kind {
+            case .mapping: return false
+            case .sequence: if pair.value.elements.contains(where: { $0.kind != .scalar }) { return false }
+            default: break
+            }
+            guard let key = pair.key.scalar else { return false }
+            if (serverOnlyKeys.contains(key) || commonKeys.contains(key)) && !genericKeys.contains(key) { specific = true }
+        }
+        return specific
+    }
+
     /// A node configured by a `config.yaml` mapping; `outer` maps an embedded document back to
     /// the file. Nil when the mapping has no k3s key.
     static func fromConfig(_ mapping: YAMLNode, through outer: MappedText?, role nameRole: K3sNode.Role?, source: String, location: SourceLocation) -> K3sNode? {

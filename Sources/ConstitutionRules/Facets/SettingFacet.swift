@@ -38,7 +38,11 @@ struct AnsibleVariable: Sendable {
 ///   `k3s-install.sh …`, `k3s server …`;
 /// - `config.yaml` written by Ansible `copy`/`template` or cloud-init `write_files`, merged
 ///   into the installs of the same file;
-/// - YAML files under a `k3s` or `rancher/k3s` folder whose mapping has k3s keys.
+/// - k3s's own config files by location (`…/rancher/k3s/config.yaml`, `…/config.yaml.d/*.yaml`)
+///   when their mapping has a k3s key; other YAML files under a `k3s` folder only when their
+///   content is a k3s config too (``K3s/looksLikeConfig(_:)``: a flat mapping, every value a
+///   scalar or a list of scalars, with a k3s-specific key), so Helm values kept beside the
+///   cluster (`k3s/values.yaml`) are not read as a server's settings.
 ///
 /// Nothing is reported for what cannot be known here: values that forward another k3s
 /// setting (`{{ extra_server_args }}`), an empty default (`extra_server_args: ""`), an
@@ -212,9 +216,10 @@ enum SettingFacet {
         var out: [K3sNode] = []
         if file.kind.isAnsible || file.kind == .yaml { out.append(contentsOf: k3sFromVariables(variables(in: file, memo: memo))) }
         out.append(contentsOf: k3sFromCommandsAndWrites(file, context: context, memo: memo))
-        if file.kind == .yaml, isK3sConfigFile(file.path), let yaml = file.yaml {
+        if file.kind == .yaml, let location = k3sConfigLocation(file.path), let yaml = file.yaml {
             let role = roleHint(PathText.lastSegment(file.path))
             for doc in yaml.documents where doc.kind == .mapping {
+                if location == .underK3sFolder, !K3s.looksLikeConfig(doc) { continue }
                 guard var node = K3s.fromConfig(doc, through: nil, role: role, source: "k3s-config", location: doc.location) else { continue }
                 if node.role == nil { node.role = .server }
                 out.append(node)
@@ -223,13 +228,26 @@ enum SettingFacet {
         return out.filter { !$0.unknown }.sorted { $0.location < $1.location }
     }
 
-    /// Whether a YAML file sits under a `k3s` folder (or `rancher/k3s`) and is not a
-    /// registries file.
-    static func isK3sConfigFile(_ path: String) -> Bool {
+    /// Where a YAML file may hold k3s configuration (docs/rules.md, "The setting facet").
+    enum K3sConfigLocation {
+        /// Where k3s reads it: `k3s/config.yaml` (as in `/etc/rancher/k3s/`) or a drop-in in
+        /// `k3s/config.yaml.d/`.
+        case known
+        /// Some file under a `k3s` folder: a config only if its content is one.
+        case underK3sFolder
+    }
+
+    /// Whether a YAML file may be a k3s config by its path (not a registries file), and how sure
+    /// the path is.
+    static func k3sConfigLocation(_ path: String) -> K3sConfigLocation? {
         let segments = PathText.segments(path)
-        guard segments.dropLast().contains(where: { $0 == "k3s" }) else { return false }
-        let name = PathText.lastSegment(path).lowercased()
-        return !name.contains("registr")
+        let folders = segments.dropLast()
+        guard let name = segments.last?.lowercased(), !name.contains("registr") else { return nil }
+        guard let k3s = folders.lastIndex(of: "k3s") else { return nil }
+        let below = folders[(k3s + 1)...]
+        if below.isEmpty, name == "config.yaml" || name == "config.yml" { return .known }
+        if below.count == 1, below.first == "config.yaml.d" || below.first == "config.yml.d" { return .known }
+        return .underK3sFolder
     }
 
     /// `agent`/`worker` or `server`/`master` in a name.

@@ -90,6 +90,9 @@ public indirect enum Condition: Sendable {
     case endsWith(Operand)
     /// The scalar is a folder path that is the operand's folder or one of its parents.
     case covers(Operand)
+    /// The scalar is a DNS domain that is the operand's domain or one of its parents (`lab`
+    /// covers `k3s.lab`; case and a trailing dot do not count).
+    case domainCovers(Operand)
     /// The value is present (`true`) or absent (`false`).
     case exists(Bool)
     /// The value is empty (missing, null, "", [], {}) (`true`) or not (`false`).
@@ -151,7 +154,7 @@ extension Condition {
         case .path(let p, _, _) where p.steps.first == .key("$self"): return false
         case .all(let cs), .any(let cs), .none(let cs): return cs.allSatisfy(\.readsOnlyItsValue)
         case .not(let c), .path(_, _, let c): return c.readsOnlyItsValue
-        case .equals(let o), .isIn(let o), .contains(let o), .startsWith(let o), .endsWith(let o), .covers(let o), .compare(_, _, let o),
+        case .equals(let o), .isIn(let o), .contains(let o), .startsWith(let o), .endsWith(let o), .covers(let o), .domainCovers(let o), .compare(_, _, let o),
             .selects(let o):
             return plain(o)
         default: return true
@@ -199,7 +202,7 @@ extension Condition {
             return nil
         }
         switch self {
-        case .equals(let o), .isIn(let o), .contains(let o), .startsWith(let o), .endsWith(let o), .covers(let o),
+        case .equals(let o), .isIn(let o), .contains(let o), .startsWith(let o), .endsWith(let o), .covers(let o), .domainCovers(let o),
             .compare(_, _, let o), .selects(let o):
             return operand(o)
         case .all(let cs), .any(let cs), .none(let cs): return cs.lazy.compactMap(\.firstSubjectPath).first

@@ -72,20 +72,46 @@ public final class CompiledRegex: @unchecked Sendable {
         }
     }
 
+    /// Capture group `group` of every match, left to right (matches do not overlap; an empty
+    /// match moves on by one byte), each with its UTF-8 offset in `text`. `^` matches after
+    /// every line break, as in ``firstGroup(in:group:)``.
+    public func allGroups(in text: String, group: Int) -> [(text: Substring, offset: Int)] {
+        var text = text
+        return text.withUTF8 { bytes -> [(Substring, Int)] in
+            if !literal.isEmpty, !Self.contains(bytes, literal) { return [] }
+            var out: [(Substring, Int)] = []
+            var from = 0
+            var matches = [regmatch_t](repeating: regmatch_t(), count: 10)
+            while from <= bytes.count {
+                matches[0].rm_so = regoff_t(from)
+                matches[0].rm_eo = regoff_t(bytes.count)
+                let notBOL = from > 0 && bytes[from - 1] != 0x0A ? REG_NOTBOL : 0
+                guard Self.exec(regex, bytes, &matches[0], count: 10, from: from, flags: notBOL) else { break }
+                let whole = matches[0]
+                var m = matches[min(group, 9)]
+                if m.rm_so < 0 { m = whole }
+                let start = Int(m.rm_so), end = Int(m.rm_eo)
+                out.append((Substring(String(decoding: bytes[start..<end], as: UTF8.self)), start))
+                from = whole.rm_eo > whole.rm_so ? Int(whole.rm_eo) : Int(whole.rm_so) + 1
+            }
+            return out
+        }
+    }
+
     /// glibc's REG_STARTEND: the text's bounds come from `matches[0]`, so it needs no NUL
     /// terminator and no copy (and a NUL inside it is just a character).
     private static let startEnd: Int32 = 1 << 2
 
     private static func exec(
         _ regex: UnsafeMutablePointer<regex_t>, _ bytes: UnsafeBufferPointer<UInt8>, _ matches: UnsafeMutablePointer<regmatch_t>,
-        count: Int
+        count: Int, from: Int = 0, flags: Int32 = 0
     ) -> Bool {
-        matches[0].rm_so = 0
+        matches[0].rm_so = regoff_t(from)
         matches[0].rm_eo = regoff_t(bytes.count)
         let base = bytes.baseAddress.map { UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self) }
         var empty: CChar = 0
         return withUnsafePointer(to: &empty) { fallback in
-            regexec(regex, base ?? fallback, count, matches, startEnd) == 0
+            regexec(regex, base ?? fallback, count, matches, startEnd | flags) == 0
         }
     }
 

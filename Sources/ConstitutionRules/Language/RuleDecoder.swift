@@ -13,8 +13,8 @@ public struct RuleDecoder {
     public static let matchKeys = ["kind", "resource", "paths", "exclude", "where", "each", "facet", "key"]
     /// Operator keys of a condition.
     public static let operatorKeys = [
-        "equals", "in", "matches", "contains", "starts_with", "ends_with", "covers", "exists", "absent", "empty",
-        "gt", "gte", "lt", "lte", "quantity_gt", "quantity_gte", "quantity_lt", "quantity_lte", "version_gt",
+        "equals", "in", "matches", "contains", "starts_with", "ends_with", "covers", "domain_covers", "exists", "absent",
+        "empty", "gt", "gte", "lt", "lte", "quantity_gt", "quantity_gte", "quantity_lt", "quantity_lte", "version_gt",
         "version_gte", "version_lt", "version_lte", "is", "deployed", "not", "all", "any", "none", "some", "path", "capture",
         "selects", "provided_by",
     ]
@@ -272,6 +272,7 @@ public struct RuleDecoder {
         case "starts_with": return .startsWith(operand(v, params: params))
         case "ends_with": return .endsWith(operand(v, params: params))
         case "covers": return .covers(operand(v, params: params))
+        case "domain_covers": return .domainCovers(operand(v, params: params))
         case "matches": return decodeMatches(v, params: params)
         case "exists": return reader.optionalBoolValue(v, key: key).map { .exists($0) }
         case "deployed": return reader.optionalBoolValue(v, key: key).map { .deployed($0) }

@@ -273,4 +273,77 @@ struct CommandFacetTests {
         #expect(stray.map(\.string) == ["echo it's here", "ls -l"])
         #expect(stray.map { $0.located.lineStarts[0].description } == ["1:1", "2:1"])
     }
+
+    @Test func taskfileCommandsInEverySpelling() {
+        let items = commands(
+            """
+            version: "3"
+            vars:
+              NS: flux-system
+            tasks:
+              bootstrap:
+                deps: [check]
+                cmds:
+                  - kubectl apply --server-side -k bootstrap/flux
+                  - cmd: kubectl -n {{.NS}} wait --for=condition=ready pod --all
+                  - task: check
+                  - defer: rm -f /tmp/lock
+                  - |
+                    flux check \\
+                      --pre
+              check:
+                cmd: kubectl get nodes
+              short: echo short
+              listed: [echo one, echo two]
+            """, kind: .yaml, path: "Taskfile.yml")
+        #expect(
+            items.map { $0.text("command") } == [
+                "kubectl apply --server-side -k bootstrap/flux", "kubectl -n {{.NS}} wait --for=condition=ready pod --all",
+                "rm -f /tmp/lock", "flux check --pre", "kubectl get nodes", "echo short", "echo one", "echo two",
+            ])
+        #expect(Set(items.map { $0.text("source") }) == ["taskfile"])
+        #expect(items.map(\.at) == ["8:9", "9:14", "11:16", "13:9", "16:10", "17:10", "18:12", "18:22"])
+    }
+
+    @Test func taskfilesByNameOrShapeOnly() {
+        let tasks = "tasks:\n  a:\n    cmds: [kubectl apply -f x]\n"
+        #expect(commands(tasks, kind: .yaml, path: "taskfile.dist.yaml").count == 1)
+        #expect(commands("version: '3'\n" + tasks, kind: .yaml, path: ".taskfiles/flux.yaml").count == 1)
+        // A `tasks:` mapping in some other YAML file is not a Taskfile.
+        #expect(commands(tasks, kind: .yaml, path: "config/tasks.yaml").isEmpty)
+    }
+
+    @Test func makefileRecipeLines() {
+        let text = [
+            "POOL ?= tank",
+            "SRCS = a \\",
+            "\tb",
+            "# a comment",
+            ".PHONY: wipe",
+            "wipe: status",
+            "\t@echo \"destroying $(POOL) as $$USER\"",
+            "",
+            "\t-zpool destroy \\",
+            "\t\t-f $(POOL)",
+            "ifeq ($(FORCE),1)",
+            "\t+@ wipefs -a /dev/sdb",
+            "endif",
+            "VAR := x",
+            "\tnot a recipe",
+            "define HELP",
+            "\tzfs destroy tank/in-a-define",
+            "endef",
+            "status: ; @zpool status",
+            "\tzpool list",
+        ].joined(separator: "\n") + "\n"
+        let items = commands(text, kind: .text, path: "Makefile")
+        #expect(
+            items.map { $0.text("command") } == [
+                "echo destroying $(POOL) as $USER", "zpool destroy -f $(POOL)", "wipefs -a /dev/sdb", "zpool list",
+            ])
+        #expect(items.map(\.at) == ["7:3", "9:3", "12:5", "20:2"])
+        #expect(Set(items.map { $0.text("source") }) == ["make"])
+        #expect(commands(text, kind: .text, path: "mk/storage.mk").count == 4)
+        #expect(commands(text, kind: .text, path: "Makefile.txt").isEmpty)
+    }
 }

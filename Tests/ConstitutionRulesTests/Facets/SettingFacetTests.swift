@@ -196,6 +196,22 @@ struct SettingFacetK3sTests {
         #expect(servers("apps/config.yaml", "disable: [traefik]\n", kind: .yaml).isEmpty)
     }
 
+    /// Under a `k3s/` folder the name is not enough: Helm values kept there are not a server's
+    /// config; k3s's own locations still are.
+    @Test func k3sConfigByLocationAndContent() {
+        let values = "debug: false\nimage:\n  repository: rancher/system-upgrade-controller\nconfig:\n  concurrency: 1\n"
+        #expect(servers("k3s/values.yaml", values, kind: .yaml).isEmpty)
+        #expect(servers("kubernetes/apps/k3s/helm-values.yaml", "debug: true\nlog: {level: info}\n", kind: .yaml).isEmpty)
+        // Flat, but only keys other tools share: not enough to say k3s.
+        #expect(servers("k3s/settings.yaml", "debug: true\nconfig: /etc/app.yaml\n", kind: .yaml).isEmpty)
+        // A flat mapping with a k3s key, under any name in a k3s folder.
+        let server = servers("infra/k3s/server.yaml", "tls-san: [k3s.lab]\nnode-taint: [\"role=server:NoSchedule\"]\n", kind: .yaml)
+        #expect(server.count == 1)
+        // k3s's own locations: decided by the path, whatever generic keys they hold.
+        #expect(servers("files/etc/rancher/k3s/config.yaml", "debug: true\n", kind: .yaml).count == 1)
+        #expect(servers("k3s/config.yaml.d/10-debug.yaml", "debug: true\n", kind: .yaml).count == 1)
+    }
+
     @Test func installScriptSpellingsInCloudInit() {
         let items = servers(
             "cloud-init/k3s.yaml",
