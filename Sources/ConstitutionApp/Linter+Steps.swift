@@ -52,6 +52,8 @@ extension Linter {
         var inlineWaivers: [String: [Waiver]] = [:]
         /// Subjects per bound rule, by the rule's index.
         var subjectCounts: [Int] = []
+        /// Embedded documents that could not be checked (``FileEvaluation/notes``).
+        var notes: [Diagnostic] = []
     }
 
     /// The root paths are shown relative to (`--root`, else the single folder given, else `.`),
@@ -165,6 +167,7 @@ extension Linter {
             scan.findings += row.duplicates
             pending.append(contentsOf: row.evaluation.pending)
             if let e = row.error { scan.errors.append(e) }
+            scan.notes += row.evaluation.notes
             for (k, v) in row.lines { scan.sourceLines[k] = v }
             if !row.waivers.isEmpty { scan.inlineWaivers[row.waivers[0].path] = row.waivers }
             for (rule, count) in row.evaluation.subjectCounts { scan.subjectCounts[rule] += count }
