@@ -9,9 +9,11 @@ import ConstitutionYAML
 ///   as written (`image: "{{ app_image }}"` is `{{ app_image }}`), which rules treat as unknown
 ///   (the starter rules skip values matching `\{\{`), and nothing after it moves.
 /// - A `{% if %}`, `{% endif %}` or `{% set … %}` alone on its line is blanked (its lines are
-///   read as if the condition held); `{# … #}` comments are blanked.
+///   read as if the condition held), and so are a `{% for %}` and its `{% endfor %}` when the
+///   loop only repeats sequence items (`- cidr: {{ cidr }}`: its lines are read once);
+///   `{# … #}` comments are blanked.
 /// - Anything else makes the template unreadable, with the reason and where: a `{% for %}`,
-///   `{% else %}`, `{% include %}` or other structure-changing tag, a tag inside a line, an
+///   loop that repeats mapping keys, an `{% else %}`, `{% include %}` or other tag, a tag inside a line, an
 ///   expression over several lines, Jinja inside a mapping key, a `{{ … }}` standing where
 ///   whole lines go (`{{ env | to_nice_yaml }}`), or text that does not parse once the Jinja
 ///   is set aside.
@@ -78,6 +80,8 @@ public enum JinjaTemplate {
         func onlySpaces(_ range: Range<Int>) -> Bool {
             range.allSatisfy { bytes[$0] == UInt8(ascii: " ") || bytes[$0] == 0x09 || bytes[$0] == 0x0D }
         }
+        // `{% for %}` loops over sequence items, open at this point.
+        var openLoops = 0
         var i = 0
         while i < bytes.count {
             let b = bytes[i]
@@ -115,7 +119,11 @@ public enum JinjaTemplate {
                 }
                 let name = tagName(bytes[(i + 2)..<close])
                 let isSetBlock = name == "set" && !bytes[(i + 2)..<close].contains(UInt8(ascii: "="))
-                guard lineTags.contains(name), !isSetBlock else {
+                if name == "for" && forRepeatsItems(bytes, after: end) {
+                    openLoops += 1
+                } else if name == "endfor" && openLoops > 0 {
+                    openLoops -= 1
+                } else if !lineTags.contains(name) || isSetBlock {
                     return .unreadable(reason: "{% \(name) %} changes the structure", at: location(i))
                 }
                 for j in lineStart..<end where text[j] != 0x0D { text[j] = UInt8(ascii: " ") }
@@ -173,6 +181,39 @@ public enum JinjaTemplate {
         }
         if let (reason, at) = problem { return .unreadable(reason: reason, at: at) }
         return .yaml(restored)
+    }
+
+    /// Whether the body of a `{% for %}` whose line ends at `start` only repeats sequence
+    /// items: every line at the body's least indentation starts with `- `, up to the matching
+    /// `{% endfor %}` (nested loops and other tags alone on their lines are skipped over). Such
+    /// a loop keeps the structure (a list), so its lines can be read once.
+    static func forRepeatsItems(_ bytes: [UInt8], after start: Int) -> Bool {
+        var lines: [ArraySlice<UInt8>] = []
+        var depth = 0
+        var k = start + 1
+        while k < bytes.count {
+            var e = k
+            while e < bytes.count, bytes[e] != 0x0A { e += 1 }
+            let line = bytes[k..<e]
+            let text = line.drop { $0 == 0x20 || $0 == 0x09 }
+            if text.starts(with: "{%".utf8) {
+                let name = tagName(text.dropFirst(2))
+                if name == "for" { depth += 1 }
+                if name == "endfor" {
+                    if depth == 0 { break }
+                    depth -= 1
+                }
+            } else if !text.allSatisfy({ $0 == 0x0D }) {
+                lines.append(line)
+            }
+            k = e + 1
+        }
+        guard k < bytes.count, !lines.isEmpty else { return false }
+        func indent(_ l: ArraySlice<UInt8>) -> Int { l.prefix { $0 == 0x20 }.count }
+        let least = lines.map(indent).min() ?? 0
+        return lines.allSatisfy { l in
+            indent(l) > least || l.dropFirst(least).starts(with: "- ".utf8) || l.dropFirst(least).elementsEqual("-".utf8)
+        }
     }
 
     /// The tag's name: `{%- if x %}` → `if`.
