@@ -57,6 +57,8 @@ extension Linter {
         /// Rules that do not apply to this tree (rule id → why), e.g. `deployed:` rules when no
         /// GitOps controller deploys from it.
         var inactive: [String: String] = [:]
+        /// Embedded documents that could not be checked (``FileEvaluation/notes``).
+        var notes: [Diagnostic] = []
     }
 
     /// The root paths are shown relative to (`--root`, else the single folder given, else `.`),
@@ -177,6 +179,7 @@ extension Linter {
             scan.findings += row.duplicates
             pending.append(contentsOf: row.evaluation.pending)
             if let e = row.error { scan.errors.append(e) }
+            scan.notes += row.evaluation.notes
             for (k, v) in row.lines { scan.sourceLines[k] = v }
             if !row.waivers.isEmpty { scan.inlineWaivers[row.waivers[0].path] = row.waivers }
             for (rule, count) in row.evaluation.subjectCounts { scan.subjectCounts[rule] += count }

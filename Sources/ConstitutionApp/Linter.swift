@@ -84,6 +84,9 @@ public enum Linter {
         public var baselineWrite: BaselineWrite? = nil
         /// Warnings about the baseline read (unknown keys).
         public var baselineWarnings: [Diagnostic] = []
+        /// Documents inside files that could not be checked (an Ansible template whose Jinja
+        /// changes the structure, …), located and sorted, for `lint --verbose`.
+        public var notes: [Diagnostic] = []
     }
 
     /// A baseline file to write, and what to say about it.
@@ -198,7 +201,8 @@ public enum Linter {
             constitutionWarnings: setup.ownWarnings,
             status: status, constitutionDirectory: setup.directory, config: setup.config,
             helpURIBase: setup.config.helpURIBase ?? fileURI(ConstitutionStore.absolute(setup.root)) + "/", location: setup.location,
-            enforcedRules: setup.bound.count, baselineWrite: status == .noInput ? nil : baseline.write, baselineWarnings: baseline.warnings)
+            enforcedRules: setup.bound.count, baselineWrite: status == .noInput ? nil : baseline.write, baselineWarnings: baseline.warnings,
+            notes: scan.notes.sorted(by: Diagnostic.sortKey))
     }
 
     /// The central waivers of the first `waivers.yaml` in `folders` (shown relative to `root`),

@@ -424,6 +424,31 @@ public enum FileClassifier {
         return .yaml
     }
 
+    /// Whether a file is an Ansible (Jinja) template: `.j2`, `.jinja`, `.jinja2`, or anything in
+    /// a role's `templates/` that is not a Go template (`.tpl`, `.gotmpl`). Helm charts'
+    /// `templates/` are Go templates and are not.
+    public static func isAnsibleTemplate(_ file: WalkedFile) -> Bool {
+        let ext = fileExtension(file.path)
+        if ext == "j2" || ext == "jinja" || ext == "jinja2" { return true }
+        return file.roleFolder == "templates" && ext != "tpl" && ext != "gotmpl"
+    }
+
+    /// The path an Ansible template renders to, as far as its name tells: without `.j2`,
+    /// `.jinja` or `.jinja2` (`templates/compose.yml.j2` → `templates/compose.yml`).
+    public static func renderedPath(_ path: String) -> String {
+        for suffix in [".j2", ".jinja2", ".jinja"] where path.lowercased().hasSuffix(suffix) {
+            return String(path.dropLast(suffix.count))
+        }
+        return path
+    }
+
+    /// The kind a file named `path` with parsed content `yaml` is, for a document that only
+    /// exists inside another file (a Compose file written by Ansible, a template's output).
+    public static func kind(ofPath path: String, yaml: YAMLFile) -> FileKind {
+        let walked = WalkedFile(fullPath: path, path: path, inTemplateFolder: false, roleFolder: nil, walkError: nil)
+        return kind(of: walked, yaml: yaml)
+    }
+
     static func isComposeName(_ name: String) -> Bool {
         guard name.hasSuffix(".yaml") || name.hasSuffix(".yml") else { return false }
         return name.hasPrefix("docker-compose") || name == "compose.yaml" || name == "compose.yml"

@@ -14,7 +14,7 @@ public struct LoadedFile: Sendable {
     public let kind: FileKind
     /// The parsed stream for YAML kinds (possibly partial when ``error`` is set).
     public let yaml: YAMLFile?
-    /// The file's bytes (empty for templates, binaries and unreadable files).
+    /// The file's bytes (empty for binaries, unreadable files and templates other than Ansible's).
     public let bytes: [UInt8]
     /// The error that stopped reading or parsing, located.
     public let error: Diagnostic?
@@ -114,7 +114,7 @@ public struct Workspace: Sendable {
     /// cross-document index, and the run does not report it.
     public static func load(_ file: WalkedFile, onlyIfContains needles: [[UInt8]]?, limits: LoadLimits = .standard) -> LoadedFile? {
         guard let needles else { return load(file, limits: limits) }
-        guard !needles.isEmpty, file.walkError == nil, !file.inTemplateFolder else { return nil }
+        guard !needles.isEmpty, file.walkError == nil, !file.inTemplateFolder || FileClassifier.isAnsibleTemplate(file) else { return nil }
         guard case .success(let bytes) = FileReader.read(file.fullPath, maxSize: limits.maxFileSize, typeKnown: true) else {
             return nil
         }
@@ -146,7 +146,23 @@ public struct Workspace: Sendable {
         if let walkError = file.walkError { return failed(walkError) }
         let ext = FileClassifier.extensionClass(file.path)
         if file.inTemplateFolder || ext == .template {
-            return LoadedFile(walked: file, kind: .template, yaml: nil, bytes: [], error: nil, warnings: [])
+            // Ansible templates are read (the engine lints what they render to); Helm's and
+            // Go's are only listed.
+            guard FileClassifier.isAnsibleTemplate(file) else {
+                return LoadedFile(walked: file, kind: .template, yaml: nil, bytes: [], error: nil, warnings: [])
+            }
+            let bytes: [UInt8]
+            if let preread {
+                bytes = preread
+            } else {
+                switch FileReader.read(file.fullPath, maxSize: limits.maxFileSize, typeKnown: true) {
+                case .success(let b): bytes = b
+                case .failure(let f): return failed(f.message)
+                }
+            }
+            let head = bytes.prefix(8192)
+            let readable = !FileClassifier.hasNUL(head) && FileClassifier.wideEncoding(head) == nil
+            return LoadedFile(walked: file, kind: .template, yaml: nil, bytes: readable ? bytes : [], error: nil, warnings: [])
         }
         let bytes: [UInt8]
         if let preread {

@@ -112,7 +112,7 @@ struct LintCommand: ParsableCommand {
 
     @OptionGroup var strictness: StrictOptions
 
-    @Flag(name: .long, help: "Say which constitution is used, and which look-alike folders were passed over and why.")
+    @Flag(name: .long, help: "Say which constitution is used, which look-alike folders were passed over and why, and which templates and embedded documents could not be checked.")
     var verbose = false
 
     @Flag(name: .long, help: "Also check what Git ignores (.gitignore, .git/info/exclude, ~/.config/git/ignore); .constitutionignore still applies.")
@@ -157,6 +157,7 @@ struct LintCommand: ParsableCommand {
         if verbose {
             for note in outcome.location.passedOver { printError("constitution: note: \(note)") }
             printError("constitution: note: using the constitution at \(outcome.location.directory) (\(outcome.location.origin)), \(outcome.enforcedRules) rules enforced")
+            for note in outcome.notes { printError(DiagnosticFormatter.format(note, sourceLine: nil, style: global.style)) }
         }
         if outcome.enforcedRules == 0 {
             let why = outcome.constitution.rules.isEmpty

@@ -3,11 +3,23 @@ import ConstitutionYAML
 
 /// The file a subject lives in, for `{file: …}` operands.
 public struct FileInfo: Sendable, Hashable {
-    /// Display path relative to the linted root.
+    /// Display path relative to the linted root; for a document embedded in another file, its
+    /// destination (`/opt/arr/docker-compose.yml`), which is what `{file: …}` reads.
     public var path: String
+    /// For an embedded document: the file it is written in, where findings are reported.
+    public var origin: EmbeddedOrigin?
 
     /// Creates file info.
-    public init(path: String) { self.path = path }
+    public init(path: String, origin: EmbeddedOrigin? = nil) {
+        self.path = path
+        self.origin = origin
+    }
+
+    /// Where findings are reported: the outer file for an embedded document.
+    public var reportPath: String { origin?.outerPath ?? path }
+
+    /// `location` (in the subject's own text) where it is in the reported file.
+    public func reported(_ location: SourceLocation) -> SourceLocation { origin?.map(location) ?? location }
 
     /// The folder (`.` for the root).
     public var dir: String {

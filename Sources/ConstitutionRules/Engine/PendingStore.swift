@@ -41,7 +41,7 @@ public struct PendingStore: Sendable {
 
     /// Adds a pending subject.
     public mutating func append(_ s: PendingSubject) {
-        guard s.trigger == nil, let projected = s.projected, projected.isEmpty, case .missing(let at) = s.subject,
+        guard s.trigger == nil, s.file.origin == nil, let projected = s.projected, projected.isEmpty, case .missing(let at) = s.subject,
             let subject = Self.pack(at), let anchor = Self.pack(s.anchor), let rule = UInt32(exactly: s.rule)
         else {
             kept.append(s)

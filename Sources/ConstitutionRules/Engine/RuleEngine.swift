@@ -122,6 +122,9 @@ public struct FileEvaluation: Sendable {
     public var candidates: [(Int, RepoIndex.Candidate)] = []
     /// The file's documents the GitOps model reads (only when a rule uses `deployed:`).
     public var gitops: [GitOpsDocument] = []
+    /// Documents embedded in this file that could not be read (an Ansible template whose
+    /// Jinja changes the structure, …), for `lint --verbose`.
+    public var notes: [Diagnostic] = []
     /// Subjects each rule selected in this file (by rule index), for `coverage`.
     /// Sparse: only rules that selected something here, so a 60k-file tree does not keep a
     /// counter per rule per file.
@@ -145,6 +148,9 @@ public struct RuleEngine: Sendable {
     /// Whether some rule reads the GitOps model (`deployed:`): then every file's ArgoCD, Flux
     /// and Kustomize documents are collected for it.
     public let usesGitOps: Bool
+    /// Whether some rule or query reads text files other than through the `file` and
+    /// `setting` facets: only then are embedded text documents made.
+    let wantsEmbeddedText: Bool
 
     /// Creates an engine over bound rules.
     public init(rules: [BoundRule], facetContext: FacetContext = FacetContext()) {
@@ -159,6 +165,7 @@ public struct RuleEngine: Sendable {
         self.queries = queries
         plans = (rules.map(\.selection) + queries.map(\.selection)).map(SelectionPlan.init)
         usesGitOps = rules.contains { $0.rule.usesGitOps }
+        wantsEmbeddedText = plans.contains { $0.selects(kind: .text) && $0.facet != .file && $0.facet != .setting }
     }
 
     /// The documents of `file` the GitOps model reads (none unless a rule uses `deployed:`).
@@ -175,14 +182,31 @@ public struct RuleEngine: Sendable {
         return rules.indices.filter { rules[$0].rule.usesGitOps }.map { ($0, reason) }
     }
 
-    /// Phase 1: everything that needs only `file`.
+    /// Phase 1: everything that needs only `file`, and the documents embedded in it
+    /// (``EmbeddedFiles``), each evaluated as a file of its own kind with its findings at
+    /// their place in `file`.
     public func evaluate(_ file: LoadedFile) -> FileEvaluation {
         var out = FileEvaluation()
         out.gitops = gitOpsDocuments(file)
         let facetCache = FileScratch()
-        let info = FileInfo(path: file.path)
+        evaluate(file, info: FileInfo(path: file.path), cache: facetCache, into: &out)
+        let embedded = EmbeddedFiles.extract(from: file, context: facetContext, memo: facetCache.memo, wantsText: wantsEmbeddedText)
+        out.notes = embedded.notes
+        for e in embedded.files {
+            // A controller written by cloud-init or Ansible (a root Application in k3s's
+            // auto-deploy folder) is a controller too.
+            out.gitops += gitOpsDocuments(e.file)
+            evaluate(e.file, info: FileInfo(path: e.file.path, origin: e.origin), cache: FileScratch(), into: &out)
+        }
+        return out
+    }
+
+    /// Phase 1 for one file or embedded document (`info.origin`), added to `out`.
+    private func evaluate(_ file: LoadedFile, info: FileInfo, cache facetCache: FileScratch, into out: inout FileEvaluation) {
+        let outer = info.origin?.outerPath
         for (index, bound) in rules.enumerated() {
-            let subjects = Self.subjects(plans[index], in: file, context: facetContext, cache: facetCache, params: bound.params)
+            let subjects = Self.subjects(
+                plans[index], in: file, context: facetContext, cache: facetCache, params: bound.params, embeddedIn: outer)
             guard !subjects.isEmpty else { continue }
             out.subjectCounts.append((index, subjects.count))
             if bound.rule.isCrossDocument {
@@ -217,10 +241,10 @@ public struct RuleEngine: Sendable {
             }
         }
         for (i, q) in queries.enumerated() {
-            let subjects = Self.subjects(plans[rules.count + i], in: file, context: facetContext, cache: facetCache, params: [:])
+            let subjects = Self.subjects(
+                plans[rules.count + i], in: file, context: facetContext, cache: facetCache, params: [:], embeddedIn: outer)
             for (s, _) in subjects { out.candidates.append((q.id, RepoIndex.Candidate(value: s, file: info))) }
         }
-        return out
     }
 
     /// Byte strings one of which a file must contain to be a candidate of any `some:` query
@@ -238,13 +262,19 @@ public struct RuleEngine: Sendable {
     /// Only the candidates `file` contributes to `some:` queries (for files outside a
     /// pre-commit run's changed set).
     public func candidates(_ file: LoadedFile) -> [(Int, RepoIndex.Candidate)] {
+        guard !queries.isEmpty else { return [] }
         let cache = FileScratch()
-        let info = FileInfo(path: file.path)
         var out: [(Int, RepoIndex.Candidate)] = []
-        for (i, q) in queries.enumerated() {
-            for (s, _) in Self.subjects(plans[rules.count + i], in: file, context: facetContext, cache: cache, params: [:]) {
-                out.append((q.id, RepoIndex.Candidate(value: s, file: info)))
+        func add(_ file: LoadedFile, _ info: FileInfo, _ cache: FileScratch) {
+            for (i, q) in queries.enumerated() {
+                let subjects = Self.subjects(
+                    plans[rules.count + i], in: file, context: facetContext, cache: cache, params: [:], embeddedIn: info.origin?.outerPath)
+                for (s, _) in subjects { out.append((q.id, RepoIndex.Candidate(value: s, file: info))) }
             }
+        }
+        add(file, FileInfo(path: file.path), cache)
+        for e in EmbeddedFiles.extract(from: file, context: facetContext, memo: cache.memo, wantsText: wantsEmbeddedText).files {
+            add(e.file, FileInfo(path: e.file.path, origin: e.origin), FileScratch())
         }
         return out
     }
@@ -295,11 +325,21 @@ public struct RuleEngine: Sendable {
         return Self.unique(findings)
     }
 
-    /// Drops exact duplicates (same rule at the same place) from a sorted list.
+    /// Drops duplicates (the same rule at the same line and column of the same file) from a
+    /// sorted list. A document embedded in another is read both in place (the `file` facet,
+    /// `|yaml` paths) and as a file of its own; when both ways find the same thing, it is
+    /// reported once. Byte offsets are not compared: the two ways may count them differently.
     public static func unique(_ sorted: [Finding]) -> [Finding] {
         var out: [Finding] = []
         out.reserveCapacity(sorted.count)
-        for f in sorted where out.last != f { out.append(f) }
+        for f in sorted {
+            if let last = out.last, last.rule == f.rule, last.location.line == f.location.line,
+                last.location.column == f.location.column, last.path == f.path, last.message == f.message
+            {
+                continue
+            }
+            out.append(f)
+        }
         return out
     }
 
@@ -337,21 +377,32 @@ public struct RuleEngine: Sendable {
         guard let at else { return nil }
         let rule = bound.rule
         return Finding(
-            path: file.path, location: at, rule: rule.id, severity: rule.severity, message: rule.message,
+            path: file.reportPath, location: file.reported(at), rule: rule.id, severity: rule.severity, message: rule.message,
             incident: rule.source.incidentID)
     }
 
     /// The subjects `selection` picks in `file`.
+    ///
+    /// For a document embedded in the file at `outer`, `paths` select it when they match that
+    /// file's path or the document's destination, and `exclude` drops it when it matches
+    /// either. The `setting` facet does not read embedded documents, nor the `file` facet
+    /// embedded text: the outer file's items already hold them (a written k3s `config.yaml` is
+    /// merged with the install that reads it; a written file's text is a `file` item).
     static func subjects(
         _ selection: SelectionPlan, in file: LoadedFile, context: FacetContext, cache: FileScratch,
-        params: [String: Value]
+        params: [String: Value], embeddedIn outer: String? = nil
     ) -> [(Value, SourceLocation)] {
         guard file.error == nil || file.yaml != nil || file.kind == .text else { return [] }
         guard selection.selects(kind: file.kind) else { return [] }
+        if outer != nil, let facet = selection.facet, facet == .setting || (facet == .file && file.kind == .text) { return [] }
         if !selection.paths.isEmpty || !selection.exclude.isEmpty {
             let parts = Glob.split(file.path)[...]
-            if !selection.paths.isEmpty, !selection.paths.contains(where: { $0.matches(segments: parts) }) { return [] }
-            if selection.exclude.contains(where: { $0.matches(segments: parts) }) { return [] }
+            let outerParts = outer.map { Glob.split($0)[...] }
+            func matches(_ glob: Glob) -> Bool {
+                glob.matches(segments: parts) || (outerParts.map { glob.matches(segments: $0) } ?? false)
+            }
+            if !selection.paths.isEmpty, !selection.paths.contains(where: matches) { return [] }
+            if selection.exclude.contains(where: matches) { return [] }
         }
         let info = FileInfo(path: file.path)
         let condition = selection.condition, each = selection.each

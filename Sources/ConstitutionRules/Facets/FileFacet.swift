@@ -50,14 +50,18 @@ enum FileFacet {
 
     /// Every write of `file`, including those whose content is unknown. With `destination`,
     /// Ansible writes to other destinations are skipped before their templates are read.
+    /// With `contentOnly`, only writes whose whole content is written in `file` itself (Ansible
+    /// `copy: content:`, `write_files`, ConfigMap data): no repository file is read.
     static func writes(
-        in file: LoadedFile, context: FacetContext, destination: ((String) -> Bool)? = nil, memo: FacetMemo
+        in file: LoadedFile, context: FacetContext, destination: ((String) -> Bool)? = nil, contentOnly: Bool = false,
+        memo: FacetMemo
     ) -> [FileWrite] {
         var out: [FileWrite] = []
         switch file.kind {
         case .ansiblePlaybook, .ansibleTasks:
             for task in AnsibleTasks.tasks(in: file, memo: memo) {
-                ansible(task, file: file, context: context, destination: destination, into: &out)
+                if contentOnly && task.module != "copy" { continue }
+                ansible(task, file: file, context: context, destination: destination, contentOnly: contentOnly, into: &out)
             }
         case .cloudInit:
             for doc in file.yaml?.documents ?? .empty where doc.kind == .mapping {
@@ -72,7 +76,7 @@ enum FileFacet {
                 }
             }
         case .text:
-            guard !file.bytes.isEmpty else { break }
+            guard !file.bytes.isEmpty, !contentOnly else { break }
             let content = MappedText.file(file.bytes)
             let at = content.location(at: 0)
             out.append(FileWrite(dest: MappedText(synthetic: file.path, at: at), content: content, source: "repo-file", location: at))
@@ -88,7 +92,7 @@ enum FileFacet {
     /// literal loop entry when its arguments use `{{ item… }}`.
     static func ansible(
         _ task: AnsibleTask, file: LoadedFile, context: FacetContext, destination: ((String) -> Bool)? = nil,
-        into out: inout [FileWrite]
+        contentOnly: Bool = false, into out: inout [FileWrite]
     ) {
         let module = task.module
         guard module == "copy" || module == "template" || module == "lineinfile" || module == "blockinfile" else { return }
@@ -112,7 +116,7 @@ enum FileFacet {
                 if let content = arg(["content"]) {
                     guard let text = content.mapped else { continue }  // a YAML mapping: Ansible writes JSON
                     out.append(FileWrite(dest: dest, content: text, source: "copy", location: content.location))
-                } else if let src = arg(["src"]), let path = src.scalar, !path.hasSuffix("/"),
+                } else if !contentOnly, let src = arg(["src"]), let path = src.scalar, !path.hasSuffix("/"),
                     !(task.param("remote_src")?.scalar.map(AnsibleLoop.isTrue) ?? false)
                 {
                     out.append(fromRepo(src, path, folder: "files"))
