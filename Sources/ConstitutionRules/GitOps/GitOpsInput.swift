@@ -86,8 +86,14 @@ public struct GitOpsInput: Sendable {
     /// Whether `path` is named like a kustomization file (`kustomization.yaml`,
     /// `kustomization.yml`, `Kustomization`).
     public static func isKustomizationFile(_ path: String) -> Bool {
-        GitOpsTree.kustomizationNames.contains(GitOpsTree.basename(path))
+        // Asked of every file of the tree: compared by bytes, no String made.
+        let bytes = path.utf8
+        let start = bytes.lastIndex(of: UInt8(ascii: "/")).map(bytes.index(after:)) ?? bytes.startIndex
+        let name = bytes[start...]
+        return kustomizationNameBytes.contains { name.elementsEqual($0) }
     }
+
+    private static let kustomizationNameBytes: [[UInt8]] = GitOpsTree.kustomizationNames.map { Array($0.utf8) }
 
     /// Whether `document` (of the file at `path`) is one the model reads: an ArgoCD
     /// `Application`/`ApplicationSet` (`argoproj.io`), a Flux `Kustomization`

@@ -435,9 +435,8 @@ struct GitOpsModelBuilder {
                 if item.string("exclude") == "true" { excludes.append(glob) } else { includes.append(glob) }
             }
             var sets: [ApplicationSetParameters.Params] = []
-            let candidates = isFiles ? tree.files.sorted(by: PathText.less) : tree.folders.filter { !$0.isEmpty }.sorted(by: PathText.less)
-            for candidate in candidates {
-                guard !candidate.split(separator: "/").contains(where: { $0.hasPrefix(".") }),
+            for candidate in isFiles ? tree.sortedFiles : tree.sortedFolders {
+                guard !GitOpsTree.hasHiddenSegment(candidate),
                     includes.contains(where: { $0.matches(candidate) }), !excludes.contains(where: { $0.matches(candidate) })
                 else { continue }
                 let folder = isFiles ? GitOpsTree.parent(of: candidate) : candidate

@@ -7,6 +7,9 @@ struct GitOpsTree: Sendable {
     let files: Set<String>
     /// Every folder holding a file at some depth, with the root as `""`.
     let folders: Set<String>
+    /// ``files`` sorted, and ``folders`` but the root sorted (what generators glob over).
+    let sortedFiles: [String]
+    let sortedFolders: [String]
     /// Whether ``files`` is only part of the tree (a rule example's one snippet): a path a
     /// source names then counts as there, as a folder unless its name has an extension.
     let partial: Bool
@@ -39,6 +42,8 @@ struct GitOpsTree: Sendable {
         }
         self.files = files
         self.folders = folders
+        self.sortedFiles = files.sorted(by: PathText.less)
+        self.sortedFolders = folders.filter { !$0.isEmpty }.sorted(by: PathText.less)
         self.ownFiles = own.mapValues { $0.sorted(by: PathText.less) }
         self.subfolders = subs.mapValues { $0.sorted(by: PathText.less) }
     }
@@ -79,14 +84,37 @@ struct GitOpsTree: Sendable {
 
     /// The folder of `path` (`""` at the root).
     static func parent(of path: String) -> String {
-        guard let slash = path.lastIndex(of: "/") else { return "" }
-        return String(path[..<slash])
+        // By bytes: `/` never occurs inside a multi-byte character.
+        guard let slash = path.utf8.lastIndex(of: UInt8(ascii: "/")) else { return "" }
+        return String(Substring(path.utf8[..<slash]))
     }
 
     /// The last segment of `path`.
     static func basename(_ path: String) -> String {
-        guard let slash = path.lastIndex(of: "/") else { return path }
-        return String(path[path.index(after: slash)...])
+        guard let slash = path.utf8.lastIndex(of: UInt8(ascii: "/")) else { return path }
+        return String(Substring(path.utf8[path.utf8.index(after: slash)...]))
+    }
+
+    /// Whether `path` is already clean: not empty, no leading, trailing or doubled `/`, and no
+    /// segment starting with `.` (`.`, `..`, and — conservatively — hidden names take the slow
+    /// path). One pass over the bytes: most paths of a tree are clean.
+    static func isClean(_ path: String) -> Bool {
+        var previous: UInt8 = UInt8(ascii: "/")
+        for byte in path.utf8 {
+            if previous == UInt8(ascii: "/"), byte == UInt8(ascii: "/") || byte == UInt8(ascii: ".") { return false }
+            previous = byte
+        }
+        return previous != UInt8(ascii: "/")
+    }
+
+    /// Whether some segment of `path` starts with `.` (a hidden file or folder).
+    static func hasHiddenSegment(_ path: String) -> Bool {
+        var previous: UInt8 = UInt8(ascii: "/")
+        for byte in path.utf8 {
+            if previous == UInt8(ascii: "/"), byte == UInt8(ascii: ".") { return true }
+            previous = byte
+        }
+        return false
     }
 
     /// `relative` resolved against folder `base`: `.` and empty segments dropped, `..` applied.
@@ -99,6 +127,7 @@ struct GitOpsTree: Sendable {
     /// `path` with `./`, empty segments, leading and trailing `/` removed and `..` applied (`""`
     /// for the root); nil when it climbs above the root.
     static func clean(_ path: String) -> String? {
+        if isClean(path) { return path }
         var out: [Substring] = []
         for segment in path.split(separator: "/", omittingEmptySubsequences: true) {
             if segment == "." { continue }
