@@ -194,6 +194,7 @@ extension Linter {
             scan.gitops = index.gitops
             for (rule, reason) in engine.inactiveRules(index.gitops) { scan.inactive[setup.bound[rule].rule.id] = reason }
         }
+        for (rule, reason) in engine.unmetPreconditions(index) { scan.inactive[setup.bound[rule].rule.id] = reason }
         scan.findings += engine.evaluate(pending: pending, index: index)
         return scan
     }

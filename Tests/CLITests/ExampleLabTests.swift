@@ -30,7 +30,7 @@ struct ExampleLabTests {
         "k8s/apps/homepage/deployment.yaml:28:40 container-localhost-unserved-port",
         "k8s/apps/homepage/service-lb.yaml:10:9 loadbalancer-needs-metallb-pool",
         "k8s/apps/lab-dns/wildcard.yaml:9:14 dnsmasq-no-zone-wildcard",
-        "k8s/apps/linkwarden/linkwarden.yaml:42:23 oidc-backchannel-in-cluster",
+        "k8s/apps/linkwarden/linkwarden.yaml:42:31 oidc-backchannel-in-cluster",
         "k8s/apps/minio/statefulset.yaml:16:9 statefulset-claims-backed-up",
         "k8s/apps/minio/statefulset.yaml:31:26 image-cpu-baseline",
         "k8s/apps/n8n/n8n.yaml:4:9 pvc-backed-up",

@@ -67,6 +67,9 @@ struct EvalContext {
     var current: Value? = nil
     /// The candidate of the enclosing `some:`, for `{outer: …}` in a nested one.
     var outer: Value? = nil
+    /// The file of the candidate a `some:` is testing, for `$file.path` (nil outside any `some:`,
+    /// where `$file` is the subject's file).
+    var currentFile: FileInfo? = nil
 }
 
 /// Memoised `some:` results: thousands of manifests asking "is my folder some Application's
@@ -125,6 +128,17 @@ enum ConditionEvaluator {
                 let params = FacetObject(fields: ctx.params.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }, location: v.location)
                 let rest = PathExpression(steps: Array(path.steps.dropFirst()))
                 let (holds, _) = evaluate(.path(rest, q, inner), .object(params), universal: universal, ctx)
+                return (holds, v.location)
+            }
+            if path.steps.first == .key("$file") {
+                // `$file.path|dir|name`: the file of the value under test (a `some:`'s candidate,
+                // else the subject), so a join can stay in the subject's own file.
+                let f = ctx.currentFile ?? ctx.file
+                let fields: [(String, Value)] = [("path", f.path), ("dir", f.dir), ("name", f.name)].map {
+                    ($0.0, .text(LocatedText($0.1, at: v.location)))
+                }
+                let rest = PathExpression(steps: Array(path.steps.dropFirst()))
+                let (holds, _) = evaluate(.path(rest, q, inner), .object(FacetObject(fields: fields, location: v.location)), universal: universal, ctx)
                 return (holds, v.location)
             }
             if path.steps.first == .key("$self") {
@@ -234,6 +248,7 @@ enum ConditionEvaluator {
                 inner.outer = ctx.current
                 for candidate in candidates {
                     inner.current = candidate.value
+                    inner.currentFile = candidate.file
                     let (h, _) = evaluate(q.condition, candidate.value, universal: false, inner)
                     if h {
                         found = true

@@ -182,6 +182,22 @@ public struct RuleEngine: Sendable {
         return rules.indices.filter { rules[$0].rule.usesGitOps }.map { ($0, reason) }
     }
 
+    /// Rules whose `when:` only asks whether something exists in the tree (joins that read
+    /// nothing of the subject or its file, e.g. "the lab deploys another ingress controller")
+    /// and finds nothing: they do not apply here, which `coverage` reports as inactive rather
+    /// than as a pass. By rule index, with the reason.
+    public func unmetPreconditions(_ index: RepoIndex) -> [(rule: Int, reason: String)] {
+        var out: [(rule: Int, reason: String)] = []
+        for (i, bound) in rules.enumerated() {
+            guard let when = bound.when, when.isCrossDocument, when.isPureJoin, when.joinSubjectPaths.isEmpty, !when.readsSubjectFile
+            else { continue }
+            let ctx = EvalContext(subject: .missing(.start), file: FileInfo(path: ""), params: bound.params, index: index)
+            let (holds, _) = ConditionEvaluator.evaluate(when, .missing(.start), universal: false, ctx)
+            if !holds { out.append((i, "its when: looks across the tree and nothing there meets it")) }
+        }
+        return out
+    }
+
     /// Phase 1: everything that needs only `file`, and the documents embedded in it
     /// (``EmbeddedFiles``), each evaluated as a file of its own kind with its findings at
     /// their place in `file`.

@@ -151,13 +151,28 @@ extension Condition {
         }
         switch self {
         case .some, .capture, .deployed: return false
-        case .path(let p, _, _) where p.steps.first == .key("$self"): return false
+        case .path(let p, _, _) where p.steps.first == .key("$self") || p.steps.first == .key("$file"): return false
         case .all(let cs), .any(let cs), .none(let cs): return cs.allSatisfy(\.readsOnlyItsValue)
         case .not(let c), .path(_, _, let c): return c.readsOnlyItsValue
         case .equals(let o), .isIn(let o), .contains(let o), .startsWith(let o), .endsWith(let o), .covers(let o), .domainCovers(let o), .compare(_, _, let o),
             .selects(let o):
             return plain(o)
         default: return true
+        }
+    }
+
+    /// Whether a `{file: …}` operand or a `$file` path is inside (joins included).
+    var readsSubjectFile: Bool {
+        func reads(_ o: Operand) -> Bool { if case .file = o { return true } else { return false } }
+        switch self {
+        case .some(let q): return q.condition.readsSubjectFile
+        case .all(let cs), .any(let cs), .none(let cs): return cs.contains { $0.readsSubjectFile }
+        case .path(let p, _, _) where p.steps.first == .key("$file"): return true
+        case .not(let c), .path(_, _, let c), .capture(_, _, let c): return c.readsSubjectFile
+        case .equals(let o), .isIn(let o), .contains(let o), .startsWith(let o), .endsWith(let o), .covers(let o), .domainCovers(let o), .compare(_, _, let o),
+            .selects(let o):
+            return reads(o)
+        default: return false
         }
     }
 

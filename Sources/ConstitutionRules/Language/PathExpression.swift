@@ -14,7 +14,9 @@ import ConstitutionYAML
 ///   ephemeralContainers of that pod spec);
 /// - `|yaml`: parse the scalar as a YAML stream and continue at each document's root
 ///   (positions are mapped back to the outer file); `|keys`: the mapping's keys, as values
-///   located at the keys themselves.
+///   located at the keys themselves; `|entries`: each entry of a mapping as an object
+///   `{key, value}` located at its key (so a condition can tie a key to its value: the Compose
+///   service *named* `vpn` whose image is gluetun).
 /// - `.` alone is the current value.
 ///
 /// Quantifiers: steps that fan out (``Step/fansOut``) yield each value they reach, and nothing
@@ -35,12 +37,13 @@ public struct PathExpression: Sendable, Hashable, CustomStringConvertible {
         case containers
         case parseYAML
         case keys
+        case entries
 
         /// Whether the step yields any number of values (each one, or none from an empty
         /// collection) rather than exactly one or a missing one.
         public var fansOut: Bool {
             switch self {
-            case .keyGlob, .allElements, .allValues, .descendants, .containers, .parseYAML, .keys: return true
+            case .keyGlob, .allElements, .allValues, .descendants, .containers, .parseYAML, .keys, .entries: return true
             case .key, .index, .podSpec, .podMetadata: return false
             }
         }
@@ -106,7 +109,8 @@ public struct PathExpression: Sendable, Hashable, CustomStringConvertible {
                 switch String(String.UnicodeScalarView(chars[(i + 1)..<j])) {
                 case "yaml": steps.append(.parseYAML)
                 case "keys": steps.append(.keys)
-                default: throw fail("unknown filter after '|' (|yaml and |keys exist)")
+                case "entries": steps.append(.entries)
+                default: throw fail("unknown filter after '|' (|yaml, |keys and |entries exist)")
                 }
                 i = j
                 expectSegment = false
@@ -259,6 +263,23 @@ public struct PathExpression: Sendable, Hashable, CustomStringConvertible {
                 }
             case .object(let o):
                 return o.fields.map { (Value.text(LocatedText($0.0, at: o.location)), o.location) }
+            default:
+                return []
+            }
+        case .entries:
+            switch value {
+            case .node(let n, let e):
+                guard n.kind == .mapping else { return [] }
+                return n.pairs.map { pair in
+                    let key = Value.node(pair.key, e)
+                    let entry = FacetObject(fields: [("key", key), ("value", .node(pair.value, e))], location: key.location)
+                    return (.object(entry), key.location)
+                }
+            case .object(let o):
+                return o.fields.map { field in
+                    let key = Value.text(LocatedText(field.0, at: o.location))
+                    return (.object(FacetObject(fields: [("key", key), ("value", field.1)], location: field.1.location)), field.1.location)
+                }
             default:
                 return []
             }
