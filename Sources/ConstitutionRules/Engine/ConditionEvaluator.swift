@@ -76,6 +76,68 @@ struct EvalContext {
 /// path?" share a handful of distinct answers.
 final class SomeCache: @unchecked Sendable {
     var results: [String: Bool] = [:]
+    /// Per query id: the join's equality key and its candidates by value (nil: the query has
+    /// no such key). See ``JoinIndex``.
+    var joinIndexes: [Int: JoinIndex?] = [:]
+
+    /// The join index of `q` over `candidates`, made on first use.
+    func joinIndex(_ q: SomeQuery, _ candidates: [RepoIndex.Candidate]) -> JoinIndex? {
+        if let known = joinIndexes[q.id] { return known }
+        let made = JoinIndex(q, candidates)
+        joinIndexes[q.id] = made
+        return made
+    }
+}
+
+/// A hash join for `some:`: when a query's `where` requires (as itself, or as one of the
+/// conditions of an `all`) that some value at a path of the candidate equals a value of the
+/// subject (`{path: {equals: {self: x}}}`), only candidates holding one of the subject's values
+/// there can match. They are found by value instead of trying every candidate per subject,
+/// which turns "every claim against every workload" into a lookup. The whole `where` is still
+/// evaluated on each candidate found, so the answer is the same.
+struct JoinIndex {
+    /// The subject's path whose values are looked up.
+    let subjectPath: PathExpression
+    /// Candidate indexes (ascending) by the texts at the candidate's path.
+    let byValue: [String: [Int]]
+
+    init?(_ q: SomeQuery, _ candidates: [RepoIndex.Candidate]) {
+        guard let (candidatePath, subjectPath) = Self.key(q.condition) else { return nil }
+        self.subjectPath = subjectPath
+        var byValue: [String: [Int]] = [:]
+        for (i, candidate) in candidates.enumerated() {
+            var seen: Set<String> = []
+            for value in candidatePath.evaluate(candidate.value) where !value.isMissing {
+                guard let text = value.scalarText, seen.insert(text).inserted else { continue }
+                byValue[text, default: []].append(i)
+            }
+        }
+        self.byValue = byValue
+    }
+
+    /// The candidate path and subject path of an equality join in `c`, if it has one.
+    static func key(_ c: Condition) -> (PathExpression, PathExpression)? {
+        switch c {
+        case .path(let p, let q, .equals(.subject(let x, extract: nil))) where q == nil || q == .any:
+            // A path read from elsewhere (the subject, parameters, the file) is not the candidate's.
+            guard let first = p.steps.first, first != .key("$self"), first != .key("$params"), first != .key("$file") else {
+                return p.steps.isEmpty ? (p, x) : nil
+            }
+            return (p, x)
+        case .all(let cs):
+            for c in cs { if let k = key(c) { return k } }
+            return nil
+        default:
+            return nil
+        }
+    }
+
+    /// The indexes of the candidates that may match a subject whose values at
+    /// ``subjectPath`` are `texts`, ascending.
+    func candidates(for texts: [String]) -> [Int] {
+        if texts.count == 1 { return byValue[texts[0]] ?? [] }
+        return Array(Set(texts.flatMap { byValue[$0] ?? [] })).sorted()
+    }
 }
 
 /// Evaluates conditions. `universal` is the default quantifier for multi-valued paths: `true`
@@ -246,7 +308,11 @@ enum ConditionEvaluator {
                 var inner = ctx
                 inner.trace = nil
                 inner.outer = ctx.current
-                for candidate in candidates {
+                var pool = candidates
+                if let cache = ctx.someCache, candidates.count > 8, let join = cache.joinIndex(q, candidates) {
+                    pool = join.candidates(for: resolve(.subject(join.subjectPath, extract: nil), ctx)).map { candidates[$0] }
+                }
+                for candidate in pool {
                     inner.current = candidate.value
                     inner.currentFile = candidate.file
                     let (h, _) = evaluate(q.condition, candidate.value, universal: false, inner)
