@@ -138,6 +138,11 @@ public struct Workspace: Sendable {
     /// The walk hands on only regular files (anything else carries a walk error), so the read
     /// does not examine the path before opening it; the reader still checks the descriptor.
     static func load(_ file: WalkedFile, bytes preread: [UInt8]?, limits: LoadLimits) -> LoadedFile {
+        /// The file's bytes: `preread`, or read now within the size limit.
+        func readBytes() -> Result<[UInt8], FileReader.Failure> {
+            if let preread { return .success(preread) }
+            return FileReader.read(file.fullPath, maxSize: limits.maxFileSize, typeKnown: true)
+        }
         func failed(_ message: String) -> LoadedFile {
             LoadedFile(
                 walked: file, kind: .text, yaml: nil, bytes: [],
@@ -152,26 +157,18 @@ public struct Workspace: Sendable {
                 return LoadedFile(walked: file, kind: .template, yaml: nil, bytes: [], error: nil, warnings: [])
             }
             let bytes: [UInt8]
-            if let preread {
-                bytes = preread
-            } else {
-                switch FileReader.read(file.fullPath, maxSize: limits.maxFileSize, typeKnown: true) {
-                case .success(let b): bytes = b
-                case .failure(let f): return failed(f.message)
-                }
+            switch readBytes() {
+            case .success(let b): bytes = b
+            case .failure(let f): return failed(f.message)
             }
             let head = bytes.prefix(8192)
             let readable = !FileClassifier.hasNUL(head) && FileClassifier.wideEncoding(head) == nil
             return LoadedFile(walked: file, kind: .template, yaml: nil, bytes: readable ? bytes : [], error: nil, warnings: [])
         }
         let bytes: [UInt8]
-        if let preread {
-            bytes = preread
-        } else {
-            switch FileReader.read(file.fullPath, maxSize: limits.maxFileSize, typeKnown: true) {
-            case .success(let b): bytes = b
-            case .failure(let f): return failed(f.message)
-            }
+        switch readBytes() {
+        case .success(let b): bytes = b
+        case .failure(let f): return failed(f.message)
         }
         let head = bytes.prefix(8192)
         let nul = FileClassifier.hasNUL(head)

@@ -8,19 +8,6 @@ import Testing
 struct AnsibleTaskLabTests {
     static let lab = TestSupport.packageRoot + "/Tests/Fixtures/ansible-lab"
 
-    /// `path:line:column rule` for each finding of a text report.
-    private func findings(_ stdout: String) -> [String] {
-        var out: [String] = []
-        for line in stdout.split(separator: "\n") {
-            let parts = line.split(separator: " ")
-            guard parts.count > 2, parts[0].hasSuffix(":"), parts[0].filter({ $0 == ":" }).count == 3,
-                let last = line.split(separator: "[").last
-            else { continue }
-            let rule = last.split(separator: ",")[0].split(separator: "]")[0]
-            out.append("\(parts[0].dropLast()) \(rule)")
-        }
-        return out
-    }
 
     /// The `yaml rule` block of docs/rules.md whose id is `id`, as a rule file.
     private func docsRule(_ id: String) -> String? {
@@ -36,7 +23,7 @@ struct AnsibleTaskLabTests {
             TestSupport.binary, ["lint", Self.lab, "--constitution", TestSupport.packageRoot, "--color", "never"])
         #expect(result.status == 1, "\(result.stderr)")
         #expect(
-            findings(result.stdout) == [
+            TestSupport.findings(result.stdout) == [
                 "roles/pve/tasks/main.yml:6:12 no-destructive-storage-modules",
                 "roles/storage/handlers/main.yml:5:21 no-destructive-storage-modules",
                 "roles/storage/tasks/main.yml:3:31 no-destructive-storage-modules",
@@ -71,7 +58,7 @@ struct AnsibleTaskLabTests {
         let result = TestSupport.run(TestSupport.binary, ["lint", Self.lab, "--constitution", root, "--color", "never"])
         #expect(result.status == 0, "warnings and infos are below the default threshold\n\(result.stderr)")
         #expect(
-            findings(result.stdout) == [
+            TestSupport.findings(result.stdout) == [
                 "roles/pve/tasks/main.yml:3:3 resolved-modules",
                 "roles/pve/tasks/main.yml:8:3 resolved-modules",
                 "roles/storage/handlers/main.yml:3:13 apt-packages-pinned",

@@ -11,24 +11,13 @@ import Testing
 struct ByContentLabTests {
     static let lab = TestSupport.packageRoot + "/Tests/Fixtures/bycontent"
 
-    /// `path:line:column rule` for each finding of a text report.
-    private func findings(_ stdout: String) -> [String] {
-        stdout.split(separator: "\n").compactMap { line -> String? in
-            let parts = line.split(separator: " ")
-            guard parts.count > 2, parts[0].hasSuffix(":"), parts[0].filter({ $0 == ":" }).count == 3,
-                let last = line.split(separator: "[").last
-            else { return nil }
-            let rule = last.split(separator: ",")[0].split(separator: "]")[0]
-            return "\(parts[0].dropLast()) \(rule)"
-        }
-    }
 
     @Test func exactFindingsOfTheStarterConstitution() {
         let result = TestSupport.run(
             TestSupport.binary, ["lint", Self.lab, "--constitution", TestSupport.packageRoot, "--color", "never"])
         #expect(result.status == 1, "\(result.stderr)")
         #expect(
-            findings(result.stdout) == [
+            TestSupport.findings(result.stdout) == [
                 "Makefile:10:3 no-destructive-storage-commands",
                 "Taskfile.yml:11:9 gitops-no-imperative-kubectl",
                 "dns/dnsmasq.conf:7:10 dnsmasq-no-zone-wildcard",
@@ -66,10 +55,10 @@ struct ByContentLabTests {
         let plain = TestSupport.run(
             TestSupport.binary, ["lint", root + "/dnsmasq.d", "--constitution", TestSupport.packageRoot, "--color", "never"],
             environment: env)
-        #expect(findings(plain.stdout) == [], "\(plain.stdout)")
+        #expect(TestSupport.findings(plain.stdout) == [], "\(plain.stdout)")
         let named = TestSupport.run(
             TestSupport.binary, ["lint", ".", "--constitution", TestSupport.packageRoot, "--color", "never"], directory: root,
             environment: env)
-        #expect(findings(named.stdout) == ["dnsmasq.d/hosts.conf:2:10 dnsmasq-no-zone-wildcard"], "\(named.stdout)\(named.stderr)")
+        #expect(TestSupport.findings(named.stdout) == ["dnsmasq.d/hosts.conf:2:10 dnsmasq-no-zone-wildcard"], "\(named.stdout)\(named.stderr)")
     }
 }

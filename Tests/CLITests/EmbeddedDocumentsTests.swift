@@ -9,26 +9,13 @@ import Testing
 struct EmbeddedDocumentsTests {
     static let lab = TestSupport.packageRoot + "/Tests/Fixtures/embedded"
 
-    /// `path:line:column rule` for each finding of a text report.
-    private func findings(_ stdout: String) -> [String] {
-        var out: [String] = []
-        for line in stdout.split(separator: "\n") {
-            let parts = line.split(separator: " ")
-            guard parts.count > 2, parts[0].hasSuffix(":"), parts[0].filter({ $0 == ":" }).count == 3,
-                let last = line.split(separator: "[").last
-            else { continue }
-            let rule = last.split(separator: ",")[0].split(separator: "]")[0]
-            out.append("\(parts[0].dropLast()) \(rule)")
-        }
-        return out
-    }
 
     @Test func embeddedDocumentsAreLintedAtTheirOwnLines() {
         let result = TestSupport.run(
             TestSupport.binary, ["lint", Self.lab, "--constitution", TestSupport.packageRoot, "--color", "never", "--verbose"])
         #expect(result.status == 1, "\(result.stderr)")
         #expect(
-            findings(result.stdout) == [
+            TestSupport.findings(result.stdout) == [
                 // Existing: the setting facet merges the written config.yaml with the install.
                 "cloud-init/user-data.yaml:7:7 k3s-servicelb-disabled",
                 // The Service names a pool that does not exist; the other LoadBalancer Service
@@ -77,6 +64,6 @@ struct EmbeddedDocumentsTests {
             ], under: root)
         let result = TestSupport.run(
             TestSupport.binary, ["lint", root, "--constitution", TestSupport.packageRoot, "--color", "never"])
-        #expect(findings(result.stdout) == ["roles/arr/tasks/main.yml:8:9 download-client-behind-vpn"], "\(result.stdout)")
+        #expect(TestSupport.findings(result.stdout) == ["roles/arr/tasks/main.yml:8:9 download-client-behind-vpn"], "\(result.stdout)")
     }
 }

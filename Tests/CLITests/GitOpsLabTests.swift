@@ -12,9 +12,7 @@ struct GitOpsLabTests {
     /// The `gitops-manifests-deployed` findings of linting `lab` (a folder), as `path:line:col`.
     func undeployed(_ lab: String, _ extra: [String] = []) -> [String] {
         let r = TestSupport.run(bin, ["lint", lab] + extra)
-        return r.stdout.split(separator: "\n").filter { $0.contains("[gitops-manifests-deployed, INC-0006]") }.compactMap { line in
-            line.split(separator: " ").first.map { String($0.dropLast()) }
-        }
+        return TestSupport.findings(r.stdout).filter { $0.hasSuffix(" gitops-manifests-deployed") }.map { String($0.split(separator: " ")[0]) }
     }
 
     @Test func argoApplicationSetWithGitDirectoriesAndAnExclude() {

@@ -9,23 +9,10 @@ import Testing
 struct ProviderLabTests {
     static let labs = TestSupport.packageRoot + "/Tests/Fixtures/providers"
 
-    /// `path:line:column rule` for each finding of a text report.
-    private func findings(_ stdout: String) -> [String] {
-        var out: [String] = []
-        for line in stdout.split(separator: "\n") {
-            let parts = line.split(separator: " ")
-            guard parts.count > 2, parts[0].hasSuffix(":"), parts[0].filter({ $0 == ":" }).count == 3,
-                let last = line.split(separator: "[").last
-            else { continue }
-            let rule = last.split(separator: ",")[0].split(separator: "]")[0]
-            out.append("\(parts[0].dropLast()) \(rule)")
-        }
-        return out
-    }
 
     private func lint(_ lab: String, constitution: String = TestSupport.packageRoot) -> (Int32, [String], String) {
         let result = TestSupport.run(TestSupport.binary, ["lint", lab, "--constitution", constitution, "--color", "never"])
-        return (result.status, findings(result.stdout), result.stdout + result.stderr)
+        return (result.status, TestSupport.findings(result.stdout), result.stdout + result.stderr)
     }
 
     @Test func velero() {

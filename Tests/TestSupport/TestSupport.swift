@@ -88,6 +88,19 @@ public enum TestSupport {
         return ProcessResult(status: status, stdout: readText(outPath), stderr: readText(errPath))
     }
 
+    /// `path:line:column rule` for each finding line of a text lint report
+    /// (`k8s/x.yaml:3:5: error: message [rule, INC-0001]`), in report order.
+    public static func findings(_ stdout: String) -> [String] {
+        stdout.split(separator: "\n").compactMap { line -> String? in
+            let parts = line.split(separator: " ")
+            guard parts.count > 2, parts[0].hasSuffix(":"), parts[0].filter({ $0 == ":" }).count == 3,
+                let last = line.split(separator: "[").last
+            else { return nil }
+            let rule = last.split(separator: ",")[0].split(separator: "]")[0]
+            return "\(parts[0].dropLast()) \(rule)"
+        }
+    }
+
     /// Reads a file as text ("" when missing).
     public static func readText(_ path: String) -> String {
         String(decoding: readBytes(path) ?? [], as: UTF8.self)
