@@ -157,9 +157,11 @@ public struct RuleEngine: Sendable {
         self.rules = rules
         self.facetContext = facetContext
         var queries: [SomeQuery] = []
+        var seen: Set<Int> = []
         for r in rules {
             for c in [r.when, r.require, r.forbid, r.selection.condition].compactMap({ $0 }) {
-                queries.append(contentsOf: c.someQueries)
+                // A query shared by several rules (a provider's join) is collected once.
+                queries.append(contentsOf: c.someQueries.filter { seen.insert($0.id).inserted })
             }
         }
         self.queries = queries

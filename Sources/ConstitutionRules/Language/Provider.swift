@@ -28,6 +28,16 @@ public struct Provider: Sendable {
 public struct ProviderTable: Sendable {
     /// Family name → its providers.
     public var families: [String: [Provider]] = [:]
+    /// Each family's `covers:` conditions once decoded, shared by every `provided_by:` of the
+    /// constitution (and their `some:` query ids with them, so the engine collects a shared
+    /// join's candidates once). Decoding them again for every use cost `guard` a quarter of
+    /// its time.
+    let decoded = DecodedFamilies()
+
+    /// Decoded families (a reference, so every decoder of one load shares it).
+    final class DecodedFamilies: @unchecked Sendable {
+        var conditions: [String: Condition] = [:]
+    }
 
     /// An empty table.
     public init() {}

@@ -621,12 +621,14 @@ public struct RuleDecoder {
             reader.error(message, at: v.location)
             return nil
         }
+        if let known = providers.decoded.conditions[family] { return known }
         var options: [Condition] = []
         for provider in members {
             var inner = RuleDecoder(path: provider.file, firstQueryID: nextQueryID)
             options.append(inner.decodeCondition(provider.covers, params: [], atSubject: true))
             nextQueryID = inner.queryCount
         }
+        providers.decoded.conditions[family] = .any(options)
         return .any(options)
     }
 
