@@ -30,8 +30,8 @@ struct BaselineTests {
         #expect(lint(dir, []).status == 1)
         let written = lint(dir, ["--write-baseline", "baseline.yaml"])
         #expect(written.status == 0, "\(written.stdout)\(written.stderr)")
-        #expect(written.stderr.contains("wrote baseline.yaml: 37 entries covering 37 findings"))
-        #expect(written.stdout.contains("0 new findings in 70 files checked by 24 rules; 37 known (baseline)"))
+        #expect(written.stderr.contains("wrote baseline.yaml: 38 entries covering 38 findings"))
+        #expect(written.stdout.contains("0 new findings in 72 files checked by 25 rules; 38 known (baseline)"))
         let file = TestSupport.readText(dir + "/baseline.yaml")
         #expect(file.contains("schema: 1\nentries:\n  - rule: gitops-no-imperative-kubectl\n    path: \".gitea/workflows/deploy.yaml\"\n"))
         #expect(!file.contains("\n    line:"))
@@ -41,18 +41,18 @@ struct BaselineTests {
         edit(minio) { "# MinIO: object storage for backups\n# (reviewed 2026-12)\n\n" + $0 }
         let shifted = lint(dir, ["--baseline", "baseline.yaml"])
         #expect(shifted.status == 0, "\(shifted.stdout)")
-        #expect(shifted.stdout.contains("0 new findings in 70 files checked by 24 rules; 37 known (baseline)"))
-        #expect(shifted.stdout.contains("known (baseline baseline.yaml): 37 findings, not failing\n"))
+        #expect(shifted.stdout.contains("0 new findings in 72 files checked by 25 rules; 38 known (baseline)"))
+        #expect(shifted.stdout.contains("known (baseline baseline.yaml): 38 findings, not failing\n"))
         #expect(shifted.stdout.contains("  k8s/apps/minio/statefulset.yaml:34:26: error: this image needs x86-64-v2"))
 
         // A new violation: exactly it is new, and the run fails.
         edit(dir + "/lab/scripts/wipe-disk.sh") { $0 + "wipefs -a /dev/sdd\n" }
         let fresh = lint(dir, ["--baseline", "baseline.yaml", "--format", "json"])
         #expect(fresh.status == 1)
-        #expect(fresh.stdout.contains("\"summary\": {\n    \"files\": 70,\n    \"rules\": 24,\n    \"findings\": 1,"), "\(fresh.stdout)")
+        #expect(fresh.stdout.contains("\"summary\": {\n    \"files\": 72,\n    \"rules\": 25,\n    \"findings\": 1,"), "\(fresh.stdout)")
         #expect(fresh.stdout.contains("\"path\": \"scripts/wipe-disk.sh\",\n      \"line\": 10,"))
         #expect(fresh.stdout.contains("\"baseline\": \"new\""))
-        #expect(fresh.stdout.contains("\"baseline\": {\n    \"file\": \"baseline.yaml\",\n    \"new\": 1,\n    \"unchanged\": 37,\n    \"absent\": 0,"))
+        #expect(fresh.stdout.contains("\"baseline\": {\n    \"file\": \"baseline.yaml\",\n    \"new\": 1,\n    \"unchanged\": 38,\n    \"absent\": 0,"))
         TestSupport.write(["lab/scripts/wipe-disk.sh": String(TestSupport.readText(dir + "/lab/scripts/wipe-disk.sh").dropLast("wipefs -a /dev/sdd\n".count))], under: dir)
 
         // A violation removed: its entry no longer matches, and says how to shrink the file.
@@ -66,7 +66,7 @@ struct BaselineTests {
         edit(dir + "/lab/scripts/wipe-disk.sh") { $0 + "wipefs -a /dev/sdd\n" }
         let shrunk = lint(dir, ["--write-baseline", "baseline.yaml", "--quiet"])
         #expect(shrunk.status == 1)
-        #expect(shrunk.stderr.contains("wrote baseline.yaml: 36 entries covering 36 findings; 1 finding no longer found, dropped; 1 new finding not added"))
+        #expect(shrunk.stderr.contains("wrote baseline.yaml: 37 entries covering 37 findings; 1 finding no longer found, dropped; 1 new finding not added"))
         #expect(!TestSupport.readText(dir + "/baseline.yaml").contains("scylladb"))
         let grown = lint(dir, ["--write-baseline", "baseline.yaml", "--baseline-add-new", "--quiet"])
         #expect(grown.status == 0)
@@ -117,7 +117,7 @@ struct BaselineTests {
         let states = TestSupport.run(
             "/usr/bin/env",
             ["python3", "-c", "import json,sys,collections; r=json.load(open(sys.argv[1]))['runs'][0]; print(sorted(collections.Counter(x.get('baselineState') for x in r['results']).items()), r['properties'])", dir + "/lab.sarif"])
-        #expect(states.stdout == "[('new', 1), ('unchanged', 37)] {'baseline': {'file': 'baseline.yaml', 'new': 1, 'unchanged': 37, 'absent': 0}}\n", "\(states.stdout)\(states.stderr)")
+        #expect(states.stdout == "[('new', 1), ('unchanged', 38)] {'baseline': {'file': 'baseline.yaml', 'new': 1, 'unchanged': 38, 'absent': 0}}\n", "\(states.stdout)\(states.stderr)")
         let validate = TestSupport.run("/usr/bin/env", ["python3", TestSupport.packageRoot + "/Tests/ConstitutionReportTests/validate_sarif.py", MachineFormatTests.schema, dir + "/lab.sarif"])
         #expect(validate.status == 0, "\(validate.stdout)\(validate.stderr)\(sarif.prefix(200))")
         // JUnit: only the new finding fails; GitHub: only it is annotated, plus one notice.
@@ -128,10 +128,10 @@ struct BaselineTests {
         let annotations = result.stdout.split(separator: "\n")
         #expect(annotations.count == 2, "\(result.stdout)")
         #expect(annotations.first?.hasPrefix("::error file=scripts/wipe-disk.sh,line=10,") == true)
-        #expect(annotations.last == "::notice title=constitution baseline::37 known findings listed in baseline.yaml, not annotated")
+        #expect(annotations.last == "::notice title=constitution baseline::38 known findings listed in baseline.yaml, not annotated")
         let summary = TestSupport.readText(dir + "/summary.md")
         #expect(summary.contains("❌ **1 finding at or above the threshold (error).**"))
-        #expect(summary.contains("### Known findings (baseline)\n\n37 findings listed in `baseline.yaml`: known debt, shown but not failing.\n"))
+        #expect(summary.contains("### Known findings (baseline)\n\n38 findings listed in `baseline.yaml`: known debt, shown but not failing.\n"))
     }
 
     @Test func theConfigNamesTheDefaultBaseline() {
@@ -146,7 +146,7 @@ struct BaselineTests {
         #expect(lint(dir, ["--write-baseline", "lab/debt/baseline.yaml"]).status == 0)
         let used = lint(dir, [])
         #expect(used.status == 0)
-        #expect(used.stdout.contains("0 new findings in 3 files checked by 24 rules; 1 known (baseline)"))
+        #expect(used.stdout.contains("0 new findings in 3 files checked by 25 rules; 1 known (baseline)"))
         #expect(lint(dir, ["--no-baseline"]).status == 1)
     }
 

@@ -14,6 +14,7 @@ struct ExampleLabTests {
         "ansible/roles/proxmox/tasks/vm-template.yml:10:5 proxmox-vm-cpu-type",
         "ansible/roles/storage/tasks/main.yml:16:32 no-destructive-storage-commands",
         "ansible/roles/storage/tasks/main.yml:21:16 no-destructive-storage-modules",
+        "charts/nfs-storage/values.yaml:8:20 nfs-chart-values-storageclass-retain",
         "cloud-init/k3s-server.yaml:20:5 k3s-servicelb-disabled",
         "cloud-init/k3s-server.yaml:20:5 k3s-traefik-disabled",
         "cloud-init/k3s-test.yaml:10:14 k3s-servicelb-disabled",

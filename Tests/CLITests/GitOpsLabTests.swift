@@ -51,7 +51,7 @@ struct GitOpsLabTests {
         #expect(undeployed(lab).isEmpty)
         let coverage = TestSupport.run(bin, ["coverage", lab])
         #expect(coverage.stdout.contains("\n  gitops-manifests-deployed: 3 ArgoCD Applications found, none deploys from this repository"), "\(coverage.stdout)")
-        #expect(coverage.stdout.contains("gitops-manifests-deployed           inactive         1         0"), "\(coverage.stdout)")
+        #expect(coverage.stdout.contains("gitops-manifests-deployed             inactive         1         0"), "\(coverage.stdout)")
         let json = TestSupport.run(bin, ["coverage", lab, "--format", "json"])
         #expect(json.stdout.contains("\"state\": \"inactive\""))
     }

@@ -27,7 +27,7 @@ struct WaiverConfigTests {
         defer { TestSupport.remove(root) }
         let text = lint(root)
         #expect(!text.stdout.contains("[loadbalancer-not-on-ssh-port"))
-        #expect(text.stdout.contains("1 finding (1 error) in 2 files checked by 24 rules; 1 waived"))
+        #expect(text.stdout.contains("1 finding (1 error) in 2 files checked by 25 rules; 1 waived"))
         let json = lint(root, ["--format", "json"])
         #expect(json.stdout.contains("\"waiver\": \"inline\",\n      \"reason\": \"firewalled; moving to 2222\""))
         // Strict repositories ignore inline waivers.
@@ -103,7 +103,7 @@ struct WaiverConfigTests {
         // The pool lives in k8s/ssh.yaml, which is not among the named files.
         let one = TestSupport.run(bin, ["lint", "k8s/lb.yaml", "--constitution", starter], directory: root)
         #expect(one.status == 0, "\(one.stdout)")
-        #expect(one.stdout.contains("0 findings in 1 file checked by 24 rules"))
+        #expect(one.stdout.contains("0 findings in 1 file checked by 25 rules"))
         let sc = TestSupport.run(bin, ["lint", "k8s/sc.yaml", "--constitution", starter, "--color", "never"], directory: root)
         #expect(sc.status == 1)
         #expect(sc.stdout.contains("k8s/sc.yaml:1:1: error: an NFS StorageClass does not keep data"))
@@ -135,8 +135,8 @@ struct MachineFormatTests {
             "/usr/bin/env",
             ["python3", "-c", "import sys, xml.etree.ElementTree as E; r=E.parse(sys.argv[1]).getroot(); print(r.get('tests'), r.get('failures'))", dir + "/lab.xml"])
         #expect(counts.status == 0)
-        // 37 findings; the 3 warnings are below the default threshold (error), so 34 failures.
-        #expect(counts.stdout == "37 34\n", "\(counts.stdout)")
+        // 38 findings; the 3 warnings are below the default threshold (error), so 35 failures.
+        #expect(counts.stdout == "38 35\n", "\(counts.stdout)")
         #expect(TestSupport.readText(dir + "/summary.md").contains("loadbalancer-not-on-ssh-port"))
     }
 }
