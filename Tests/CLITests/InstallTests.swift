@@ -67,7 +67,7 @@ struct IntegrationSurfaceTests {
         #expect(json.stdout.contains("\"agent\": [\n        \"kubectl apply*\""))
         #expect(json.stdout.contains("\"incident\": \"INC-0006\""))
         let parsed = TestSupport.run("/usr/bin/env", ["python3", "-c", "import json,sys; d=json.load(sys.stdin); print(len(d['rules']))"], stdin: json.stdout)
-        #expect(parsed.stdout == "24\n")
+        #expect(parsed.stdout == "25\n")
     }
 
     @Test(arguments: ["bash", "zsh", "fish"])
