@@ -11,7 +11,8 @@ public struct Provider: Sendable {
     public var family: String
     /// One line saying what it recognises.
     public var description: String
-    /// The condition, as written: decoded at every `provided_by:` that names the family.
+    /// The condition, as written (decoded, it is ``exampleRule``'s `require:`, which every
+    /// `provided_by:` naming the family shares).
     public var covers: YAMLNode
     /// The provider as a rule (`require: <covers>` on its `subject:`), to run its examples.
     public var exampleRule: Rule
@@ -28,16 +29,6 @@ public struct Provider: Sendable {
 public struct ProviderTable: Sendable {
     /// Family name → its providers.
     public var families: [String: [Provider]] = [:]
-    /// Each family's `covers:` conditions once decoded, shared by every `provided_by:` of the
-    /// constitution (and their `some:` query ids with them, so the engine collects a shared
-    /// join's candidates once). Decoding them again for every use cost `guard` a quarter of
-    /// its time.
-    let decoded = DecodedFamilies()
-
-    /// Decoded families (a reference, so every decoder of one load shares it).
-    final class DecodedFamilies: @unchecked Sendable {
-        var conditions: [String: Condition] = [:]
-    }
 
     /// An empty table.
     public init() {}

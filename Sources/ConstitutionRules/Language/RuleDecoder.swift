@@ -621,15 +621,10 @@ public struct RuleDecoder {
             reader.error(message, at: v.location)
             return nil
         }
-        if let known = providers.decoded.conditions[family] { return known }
-        var options: [Condition] = []
-        for provider in members {
-            var inner = RuleDecoder(path: provider.file, firstQueryID: nextQueryID)
-            options.append(inner.decodeCondition(provider.covers, params: [], atSubject: true))
-            nextQueryID = inner.queryCount
-        }
-        providers.decoded.conditions[family] = .any(options)
-        return .any(options)
+        // Each provider's `covers:` was decoded once, with the constitution's own query ids,
+        // when its file was read (it is its example rule's `require:`): every `provided_by:`
+        // shares it, and the engine collects a shared join's candidates once.
+        return .any(members.map { $0.exampleRule.require ?? .always })
     }
 
     // MARK: Examples
