@@ -113,13 +113,7 @@ extension Linter {
         let rootPath = setup.rootPath
         let limits = LoadLimits(maxFileSize: setup.settings.maxFileSize)
         let reportDuplicates = setup.settings.reportDuplicates
-        let context = FacetContext(readRepoFile: { path in
-            if case .success(let bytes) = FileReader.read(rootPath == "." ? path : rootPath + "/" + path, maxSize: limits.maxFileSize) {
-                return bytes
-            }
-            return nil
-        })
-        let engine = RuleEngine(rules: setup.bound, facetContext: context)
+        let engine = RuleEngine(rules: setup.bound, facetContext: facetContext(rootPath: rootPath, maxFileSize: limits.maxFileSize))
         let targets: Set<String>? = setup.namesFiles ? Set(options.inputs.map { relative(FileWalker.normalize($0), to: rootPath) }) : nil
         let needles = engine.indexNeedles
         let include = setup.config.include, exclude = setup.config.exclude
@@ -187,10 +181,7 @@ extension Linter {
         var index = RuleEngine.index([candidates])
         candidates = []
         if engine.usesGitOps {
-            index.gitops = GitOpsModel.build(
-                GitOpsInput(
-                    documents: gitops, files: treeFiles, repositoryURLs: repositoryURLs(config: setup.config, rootPath: setup.rootPath),
-                    settings: setup.config.gitops))
+            index.gitops = gitOpsModel(documents: gitops, files: treeFiles, config: setup.config, rootPath: rootPath)
             scan.gitops = index.gitops
             for (rule, reason) in engine.inactiveRules(index.gitops) { scan.inactive[setup.bound[rule].rule.id] = reason }
         }
@@ -335,6 +326,26 @@ extension Linter {
 
     static func plural(_ n: Int, _ word: String, _ words: String? = nil) -> String {
         "\(n) " + (n == 1 ? word : words ?? word + "s")
+    }
+
+    /// What facets may read besides the file at hand: other files of the tree under
+    /// `rootPath` (a Helm chart's values beside its Chart.yaml…), within the size limit.
+    static func facetContext(rootPath: String, maxFileSize: Int) -> FacetContext {
+        FacetContext(readRepoFile: { path in
+            if case .success(let bytes) = FileReader.read(rootPath == "." ? path : rootPath + "/" + path, maxSize: maxFileSize) {
+                return bytes
+            }
+            return nil
+        })
+    }
+
+    /// The GitOps model of the tree under `rootPath` (its controllers' `documents`, its `files`),
+    /// with this repository's URLs and the config's `gitops:` settings.
+    static func gitOpsModel(documents: [GitOpsDocument], files: [String], config: LintConfig, rootPath: String) -> GitOpsModel {
+        GitOpsModel.build(
+            GitOpsInput(
+                documents: documents, files: files, repositoryURLs: repositoryURLs(config: config, rootPath: rootPath),
+                settings: config.gitops))
     }
 
     /// This repository's URLs for the GitOps model: `.constitution.yaml`'s `gitops.repositories`,

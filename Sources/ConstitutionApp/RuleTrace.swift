@@ -67,13 +67,7 @@ public enum RuleTrace {
         }
         let limits = LoadLimits(maxFileSize: config.maxFileSize ?? FileReader.defaultMaxFileSize)
         let rootPath = FileWalker.normalize(root)
-        let context = FacetContext(readRepoFile: { path in
-            if case .success(let bytes) = FileReader.read(rootPath == "." ? path : rootPath + "/" + path, maxSize: limits.maxFileSize) {
-                return bytes
-            }
-            return nil
-        })
-        let tracer = RuleTracer(rule: bound, facetContext: context)
+        let tracer = RuleTracer(rule: bound, facetContext: Linter.facetContext(rootPath: rootPath, maxFileSize: limits.maxFileSize))
         let workspace = Workspace(workers: options.workers, gitignore: options.gitignore)
         let walker = FileWalker(gitignore: options.gitignore)
         // Joins see the whole tree under the root, as in `lint`.
@@ -84,10 +78,7 @@ public enum RuleTrace {
             let perFile = workspace.map(tree, limits: limits) { file in (engine.candidates(file), engine.gitOpsDocuments(file)) }
             joins = RuleEngine.index(perFile.map(\.0))
             if engine.usesGitOps {
-                joins?.gitops = GitOpsModel.build(
-                    GitOpsInput(
-                        documents: perFile.flatMap(\.1), files: tree.map(\.path),
-                        repositoryURLs: Linter.repositoryURLs(config: config, rootPath: rootPath), settings: config.gitops))
+                joins?.gitops = Linter.gitOpsModel(documents: perFile.flatMap(\.1), files: tree.map(\.path), config: config, rootPath: rootPath)
             }
         }
         let index = joins
